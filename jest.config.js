@@ -1,0 +1,20 @@
+/** Unit tests (*.spec.ts beside the code) and integration tests (test/**) against real Postgres and Redis. */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/jobs/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        isolatedModules: false,
+        // The same swagger plugin as `nest build`, so the OpenAPI document under test is the real one.
+        astTransformers: { before: ['<rootDir>/test/support/swagger-transformer.js'] },
+      },
+    ],
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../src/config/app-config';
+import { JobHandler, JobHandlers, JobName, QueueName, queueOfJob } from '../src/queue/job-catalogue';
+import { redisOptions } from '../src/queue/redis';
+import { JobHandlerRegistry } from './job-handlers';
+
+/** Consumes every queue of the catalogue and dispatches each job to its handler. */
+@Injectable()
+export class JobRunner implements OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: JobHandlerRegistry,
+  ) {}
+
+  start(): void {
+    const handlers = this.registry.handlers();
+    const missing = Object.values(JobName).filter((name) => typeof handlers[name] !== 'function');
+    if (missing.length > 0) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
+
+    for (const queue of Object.values(QueueName)) {
+      const worker = new Worker(queue, (job: Job) => this.run(handlers, job), {
+        prefix: this.config.queuePrefix,
+        connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: null }),
+        concurrency: this.config.workerConcurrency,
+        autorun: true,
+      });
+      worker.on('error', (error) => this.logger.error(`worker ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`consuming ${Object.values(QueueName).join(', ')} with concurrency ${this.config.workerConcurrency}`);
+  }
+
+  private async run(handlers: JobHandlers, job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    if (queueOfJob[name] === undefined) throw new Error(`Unknown job ${job.name}`);
+    const handler = handlers[name] as JobHandler<typeof name>;
+    const started = Date.now();
+    this.logger.log(`${name} ${job.id} started (attempt ${job.attemptsMade + 1})`);
+    try {
+      const result = await handler(job.data, {
+        jobId: job.id ?? '',
+        attemptsMade: job.attemptsMade,
+        progress: (value) => job.updateProgress(Math.round(value * 1000) / 1000),
+      });
+      this.logger.log(`${name} ${job.id} done in ${Date.now() - started}ms`);
+      return result;
+    } catch (error) {
+      // Rethrown so BullMQ records the attempt and retries with backoff.
+      this.logger.error(`${name} ${job.id} failed after ${Date.now() - started}ms: ${(error as Error).name}: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+
+/** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
+export const migrations = [InitialSchema1763900000000];

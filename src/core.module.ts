@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { LearnersModule } from './learners/learners.module';
+import { QueueModule } from './queue/queue.module';
+
+/** What the API and the worker share: config, database, audit trail, queues, learners and BSN crypto. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true }),
+        AuditModule,
+        QueueModule,
+        LearnersModule,
+      ],
+      exports: [ConfigModule, TypeOrmModule, AuditModule, QueueModule, LearnersModule],
+    };
+  }
+}

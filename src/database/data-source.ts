@@ -1,0 +1,36 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import { AppConfig, loadConfig } from '../config/app-config';
+import { SnakeNamingStrategy } from './naming';
+
+/** Options shared by the API, the worker and the TypeORM CLI. The schema only ever comes from migrations. */
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    migrationsRun: false,
+    migrations,
+    migrationsTableName: 'migrations',
+    extra: { max: 10, application_name: 'taalschool-compliance' },
+  };
+}
+
+const advisoryLockKey = 727_001; // any constant shared by every process that migrates
+
+/** Runs pending migrations under a Postgres advisory lock, so the API and worker may start together. */
+export async function migrateWithLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [advisoryLockKey]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [advisoryLockKey]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** The DataSource the TypeORM CLI uses (`npm run migration:run`). */
+export default new DataSource(dataSourceOptions(loadConfig()));

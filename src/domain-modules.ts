@@ -1,0 +1,5 @@
+import { SchoolsModule } from './schools/schools.module';
+import { UsersModule } from './users/users.module';
+
+/** The feature modules, loaded by both the API and the worker. */
+export const domainModules = [UsersModule, SchoolsModule];

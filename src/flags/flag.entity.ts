@@ -1,0 +1,115 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const FLAG_STATUSES = ['OPEN', 'IN_REVIEW', 'CONFIRMED', 'DISMISSED', 'WITHDRAWN'] as const;
+export type FlagStatus = (typeof FLAG_STATUSES)[number];
+export const SUBJECT_TYPES = ['HOURS_DECLARATION', 'INVOICE', 'LESSON', 'LEARNER', 'SCHOOL_YEAR', 'DUO_PAYMENT'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+/**
+ * A record of evidence: which record, of which school (null for DUO data or learner-level facts).
+ * A SCHOOL user sees only the records of its own school; the rest is redacted.
+ */
+export interface EvidenceRecord {
+  type: 'HOURS_DECLARATION' | 'INVOICE' | 'LESSON' | 'CONTRACT' | 'DUO_PAYMENT' | 'LEARNER' | 'TEACHER' | 'GROUP' | 'KEURMERK_EVENT' | 'MEASURE';
+  id: string;
+  schoolId: string | null;
+  [detail: string]: unknown;
+}
+
+/** Evidence: the numbers that made the rule fire, and the records they come from. */
+export interface Evidence {
+  records: EvidenceRecord[];
+  [number: string]: unknown;
+}
+
+/** One flag per (rule, subject, period), upserted by the checks; decided flags are never changed by the system. */
+@Entity('flags')
+export class Flag {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('text')
+  ruleCode: string;
+
+  @Column('text')
+  severity: Severity;
+
+  @Column('text')
+  status: FlagStatus;
+
+  @Column({ type: 'uuid', nullable: true })
+  schoolId: string | null;
+
+  @Column('text')
+  subjectType: SubjectType;
+
+  @Column('uuid')
+  subjectId: string;
+
+  @Column({ type: 'date', nullable: true })
+  periodFrom: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  periodTo: string | null;
+
+  @Column('text')
+  explanation: string;
+
+  @Column('jsonb')
+  evidence: Evidence;
+
+  @Column('timestamptz')
+  raisedAt: Date;
+
+  @Column('timestamptz')
+  lastCheckedAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  withdrawnAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  decisionOutcome: 'CONFIRMED' | 'DISMISSED' | null;
+
+  @Column({ type: 'text', nullable: true })
+  decisionReason: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  decidedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+}
+
+export const FLAG_EVENT_ACTIONS = ['RAISED', 'RECONFIRMED', 'ASSIGNED', 'DECIDED', 'WITHDRAWN', 'REOPENED'] as const;
+export type FlagEventAction = (typeof FLAG_EVENT_ACTIONS)[number];
+
+/** A flag's history: raised, re-confirmed by later checks, assigned, decided, withdrawn. */
+@Entity('flag_events')
+export class FlagEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column('uuid')
+  flagId: string;
+
+  @Column({ type: 'timestamptz', insert: false })
+  at: Date;
+
+  @Column('text')
+  action: FlagEventAction;
+
+  @Column({ type: 'uuid', nullable: true })
+  actorId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  checkRunId: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  details: object | null;
+}
+

@@ -1,0 +1,47 @@
+/**
+ * The one typed job catalogue shared by producers (API) and consumers (worker).
+ * Payloads carry ids only: never a BSN or any other personal data.
+ */
+export enum JobName {
+  /** Proves a worker is alive and consuming; records the time in Redis. */
+  Heartbeat = 'heartbeat',
+  /** Runs the checks the pending_checks outbox asks for. Debounced: a burst of submissions costs one run. */
+  RunPendingChecks = 'run-pending-checks',
+}
+
+export interface JobPayloads {
+  [JobName.Heartbeat]: { requestedAt: string };
+  [JobName.RunPendingChecks]: Record<string, never>;
+}
+
+/** Queues keep long imports from holding up checks. */
+export enum QueueName {
+  Imports = 'imports',
+  Checks = 'checks',
+  Maintenance = 'maintenance',
+}
+
+export const queueOfJob: Record<JobName, QueueName> = {
+  [JobName.Heartbeat]: QueueName.Maintenance,
+  [JobName.RunPendingChecks]: QueueName.Checks,
+};
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<unknown>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+export interface JobContext {
+  jobId: string;
+  attemptsMade: number;
+  /** Reports progress (0..1) of long jobs. */
+  progress(value: number): Promise<void>;
+}
+
+/** Retries with exponential backoff, failed jobs kept for inspection, bounded retention. */
+export const defaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
+
+export const HEARTBEAT_KEY = 'worker:heartbeat';

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../common/auth/actor';
+import { requireVisible, schoolScope } from '../common/auth/tenancy';
+import { ConflictProblem, RuleViolationProblem } from '../common/errors/problems';
+import { Page, pageOf } from '../common/http/validators';
+import { PendingChecks } from '../queue/pending-checks';
+import { KeurmerkEvent, KeurmerkStatus, Measure, School } from './school.entity';
+import {
+  CreateKeurmerkEventDto,
+  CreateMeasureDto,
+  CreateSchoolDto,
+  KeurmerkEventResponse,
+  ListSchoolsQuery,
+  MeasureResponse,
+  SchoolResponse,
+} from './schools.dto';
+
+/** The keurmerk status of a school today, from the one SQL definition (keurmerk_status_on). */
+const STATUS_TODAY = `keurmerk_status_on(s.id, (now() AT TIME ZONE 'Europe/Amsterdam')::date)`;
+
+type SchoolRow = School & { keurmerkStatus: KeurmerkStatus };
+
+const toResponse = (s: SchoolRow): SchoolResponse => ({
+  id: s.id,
+  name: s.name,
+  kvkNumber: s.kvkNumber,
+  bowNumber: s.bowNumber,
+  keurmerkStatus: s.keurmerkStatus,
+});
+
+const eventResponse = (e: KeurmerkEvent): KeurmerkEventResponse => ({
+  id: e.id,
+  schoolId: e.schoolId,
+  status: e.status,
+  effectiveFrom: e.effectiveFrom,
+  reason: e.reason,
+  createdAt: e.createdAt,
+});
+
+const measureResponse = (m: Measure): MeasureResponse => ({
+  id: m.id,
+  schoolId: m.schoolId,
+  kind: m.kind,
+  validFrom: m.validFrom,
+  validTo: m.validTo,
+  note: m.note,
+});
+
+@Injectable()
+export class SchoolsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly pendingChecks: PendingChecks,
+  ) {}
+
+  async create(actor: Actor, dto: CreateSchoolDto): Promise<SchoolResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(School, { kvkNumber: dto.kvkNumber })) {
+        throw new ConflictProblem('kvkNumber', 'A school with this kvkNumber already exists.');
+      }
+      const school = await manager.save(manager.create(School, { name: dto.name, kvkNumber: dto.kvkNumber, bowNumber: dto.bowNumber ?? null }));
+      const response = toResponse({ ...school, keurmerkStatus: 'NONE' });
+      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'SCHOOL', subjectId: school.id, after: response });
+      return response;
+    });
+  }
+
+  async list(actor: Actor, query: ListSchoolsQuery): Promise<Page<SchoolResponse>> {
+    const qb = this.dataSource
+      .createQueryBuilder(School, 's')
+      .addSelect(STATUS_TODAY, 's_keurmerk_status')
+      .orderBy('s.name')
+      .addOrderBy('s.id');
+    const scope = schoolScope(actor);
+    if (scope) qb.where('s.id = :scope', { scope });
+    const total = await qb.getCount();
+    const { entities, raw } = await qb.offset((query.page - 1) * query.pageSize).limit(query.pageSize).getRawAndEntities();
+    const rows = entities.map((school, i) => ({ ...school, keurmerkStatus: (raw[i] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status }));
+    return pageOf(rows.map(toResponse), total, query);
+  }
+
+  async get(actor: Actor, id: string): Promise<SchoolResponse> {
+    const { entities, raw } = await this.dataSource
+      .createQueryBuilder(School, 's')
+      .addSelect(STATUS_TODAY, 's_keurmerk_status')
+      .where('s.id = :id', { id })
+      .getRawAndEntities();
+    const school = requireVisible(actor, entities[0] && { ...entities[0], schoolId: entities[0].id }, 'School');
+    return toResponse({ ...school, keurmerkStatus: (raw[0] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status });
+  }
+
+  async addKeurmerkEvent(actor: Actor, schoolId: string, dto: CreateKeurmerkEventDto): Promise<KeurmerkEventResponse> {
+    await this.get(actor, schoolId);
+    return this.dataSource.transaction(async (manager) => {
+      const event = await manager.save(
+        manager.create(KeurmerkEvent, { schoolId, status: dto.status, effectiveFrom: dto.effectiveFrom, reason: dto.reason, createdBy: actor.id }),
+      );
+      const saved = await manager.findOneByOrFail(KeurmerkEvent, { id: event.id });
+      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'KEURMERK_EVENT', subjectId: saved.id, after: eventResponse(saved) });
+      await this.pendingChecks.markSchool(manager, schoolId);
+      return eventResponse(saved);
+    });
+  }
+
+  async keurmerkHistory(actor: Actor, schoolId: string): Promise<KeurmerkEventResponse[]> {
+    await this.get(actor, schoolId);
+    const events = await this.dataSource
+      .getRepository(KeurmerkEvent)
+      .find({ where: { schoolId }, order: { effectiveFrom: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+    return events.map(eventResponse);
+  }
+
+  async addMeasure(actor: Actor, schoolId: string, dto: CreateMeasureDto): Promise<MeasureResponse> {
+    await this.get(actor, schoolId);
+    if (dto.validTo < dto.validFrom) throw new RuleViolationProblem('validTo must be on or after validFrom.', 'validTo');
+    return this.dataSource.transaction(async (manager) => {
+      const measure = await manager.save(
+        manager.create(Measure, { schoolId, kind: dto.kind, validFrom: dto.validFrom, validTo: dto.validTo, note: dto.note ?? null, createdBy: actor.id }),
+      );
+      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'MEASURE', subjectId: measure.id, after: measureResponse(measure) });
+      await this.pendingChecks.markSchool(manager, schoolId);
+      return measureResponse(measure);
+    });
+  }
+
+  async measures(actor: Actor, schoolId: string): Promise<MeasureResponse[]> {
+    await this.get(actor, schoolId);
+    const measures = await this.dataSource.getRepository(Measure).find({ where: { schoolId }, order: { validFrom: 'ASC', id: 'ASC' } });
+    return measures.map(measureResponse);
+  }
+
+  /** Whether the school exists: for services that take a schoolId from staff. */
+  async exists(manager: EntityManager, schoolId: string): Promise<boolean> {
+    return manager.existsBy(School, { id: schoolId });
+  }
+}

@@ -1,0 +1,2 @@
+/** Nothing to undo: each test file drops its own database. */
+export default async function globalTeardown(): Promise<void> {}
