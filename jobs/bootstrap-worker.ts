@@ -12,6 +12,6 @@ export async function startWorker(config: AppConfig): Promise<INestApplicationCo
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new AppLogger('worker', config) });
   context.enableShutdownHooks();
   await migrateWithLock(context.get(DataSource));
-  context.get(JobRunner).start();
+  await context.get(JobRunner).start();
   return context;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../src/config/app-config';
-import { JobHandler, JobHandlers, JobName, QueueName, queueOfJob } from '../src/queue/job-catalogue';
+import { JobHandler, JobHandlers, JobName, QueueName, queueOfJob, repeatableJobs } from '../src/queue/job-catalogue';
+import { JobQueue } from '../src/queue/job-queue.service';
 import { redisOptions } from '../src/queue/redis';
 import { JobHandlerRegistry } from './job-handlers';
 
@@ -14,9 +15,10 @@ export class JobRunner implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: JobHandlerRegistry,
+    private readonly jobs: JobQueue,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
     const handlers = this.registry.handlers();
     const missing = Object.values(JobName).filter((name) => typeof handlers[name] !== 'function');
     if (missing.length > 0) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
@@ -32,6 +34,11 @@ export class JobRunner implements OnApplicationShutdown {
       this.workers.push(worker);
     }
     this.logger.log(`consuming ${Object.values(QueueName).join(', ')} with concurrency ${this.config.workerConcurrency}`);
+    for (const { name, every, pattern } of repeatableJobs) {
+      await this.jobs
+        .queue(queueOfJob[name])
+        .upsertJobScheduler(name, { every, pattern, tz: pattern ? 'Europe/Amsterdam' : undefined }, { name, data: {} });
+    }
   }
 
   private async run(handlers: JobHandlers, job: Job): Promise<unknown> {

@@ -4,7 +4,6 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { CoreModule } from './core.module';
 import { domainModules } from './domain-modules';
-import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 
 @Module({})
@@ -13,7 +12,6 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), AuthModule, ...domainModules],
-      controllers: [HealthController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }

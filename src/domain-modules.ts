@@ -1,5 +1,6 @@
+import { HealthModule } from './health/health.module';
 import { SchoolsModule } from './schools/schools.module';
 import { UsersModule } from './users/users.module';
 
 /** The feature modules, loaded by both the API and the worker. */
-export const domainModules = [UsersModule, SchoolsModule];
+export const domainModules = [HealthModule, UsersModule, SchoolsModule];

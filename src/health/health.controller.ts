@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { createRedis } from '../queue/redis';
+import { WorkerHeartbeat } from './worker-heartbeat.service';
 
 type Check = 'up' | 'down';
 
@@ -14,6 +15,8 @@ export class HealthResponse {
   status: 'ok' | 'unavailable';
   postgres: Check;
   redis: Check;
+  /** When a worker last handled its heartbeat job (informational: does not decide the status). */
+  workerLastSeenAt: string | null;
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -26,6 +29,7 @@ export class HealthController implements OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly heartbeat: WorkerHeartbeat,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     // Fail fast: a health check must answer even while Redis is gone.
@@ -40,7 +44,8 @@ export class HealthController implements OnModuleDestroy {
     const [postgres, redis] = await Promise.all([this.probe(() => this.dataSource.query('SELECT 1')), this.probe(() => this.pingRedis())]);
     const ok = postgres === 'up' && redis === 'up';
     response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', postgres, redis };
+    const lastBeat = redis === 'up' ? await withTimeout(this.heartbeat.last(), 1000).catch(() => null) : null;
+    return { status: ok ? 'ok' : 'unavailable', postgres, redis, workerLastSeenAt: lastBeat?.handledAt ?? null };
   }
 
   private async pingRedis(): Promise<unknown> {

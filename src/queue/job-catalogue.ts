@@ -3,14 +3,14 @@
  * Payloads carry ids only: never a BSN or any other personal data.
  */
 export enum JobName {
-  /** Proves a worker is alive and consuming; records the time in Redis. */
+  /** Proves a worker is alive and consuming; records the time in Redis (see WorkerHeartbeat). */
   Heartbeat = 'heartbeat',
   /** Runs the checks the pending_checks outbox asks for. Debounced: a burst of submissions costs one run. */
   RunPendingChecks = 'run-pending-checks',
 }
 
 export interface JobPayloads {
-  [JobName.Heartbeat]: { requestedAt: string };
+  [JobName.Heartbeat]: Record<string, never>;
   [JobName.RunPendingChecks]: Record<string, never>;
 }
 
@@ -25,6 +25,14 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.Heartbeat]: QueueName.Maintenance,
   [JobName.RunPendingChecks]: QueueName.Checks,
 };
+
+/**
+ * Jobs the worker schedules itself at start (BullMQ job schedulers, idempotent by id): add an entry
+ * for a repeatable job. `every` in milliseconds, or a cron `pattern` (Europe/Amsterdam).
+ */
+export const repeatableJobs: { name: JobName; every?: number; pattern?: string }[] = [
+  { name: JobName.Heartbeat, every: 30_000 },
+];
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<unknown>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
