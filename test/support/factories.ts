@@ -1,0 +1,235 @@
+/**
+ * Small typed factories for what a school submits, posted through the real API (so every record
+ * passes the same validation, audit and pending-check marking as a client's). Each returns the
+ * response body. Defaults are unique per call within a test file; override what the test is about.
+ */
+import { bearer, TestApp, TestUser } from './test-app';
+
+const API = '/api/v1';
+let counter = 0;
+const next = (): number => ++counter;
+
+/**
+ * The n-th (n >= 0) of a deterministic series of distinct BSNs that pass the 11-proof.
+ * Distinct n give distinct BSNs; the same n always gives the same BSN.
+ */
+export function validBsn(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n >= 8_000_000) throw new Error('validBsn(n) takes 0 <= n < 8,000,000');
+  const prefix = String(1_000_000 + n); // seven digits, distinct per n
+  for (let eighth = 0; eighth <= 9; eighth++) {
+    const digits = `${prefix}${eighth}`;
+    let sum = 0;
+    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
+    const check = sum % 11; // sum - check must be divisible by 11
+    if (check <= 9) return `${digits}${check}`;
+  }
+  throw new Error('unreachable: some eighth digit always gives a check digit below 10');
+}
+
+export interface SchoolWithUser {
+  school: { id: string; kvkNumber: string };
+  schoolUser: TestUser;
+}
+
+/** A school (keurmerk granted from `grantedFrom` when given) and a logged-in SCHOOL user of it. */
+export async function newSchoolWithUser(t: TestApp, options: { grantedFrom?: string; name?: string; kvkNumber?: string } = {}): Promise<SchoolWithUser> {
+  const school = await t.school(options);
+  return { school, schoolUser: await t.user('SCHOOL', school.id) };
+}
+
+async function post<T>(t: TestApp, user: TestUser, path: string, body: object): Promise<T> {
+  const response = await t.http.post(`${API}${path}`).set(...bearer(user)).send(body);
+  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body as T;
+}
+
+export type Route = 'B1' | 'Z' | 'ALFA' | 'ONDERWIJS' | 'WI2013';
+export type LessonMode = 'IN_PERSON' | 'ONLINE_AT_SCHOOL' | 'REMOTE';
+
+export interface TeacherBody {
+  id: string;
+  schoolId: string;
+  name: string;
+  reference: string;
+  nt2Certified: boolean;
+  certifiedSince: string | null;
+  nt2ExperienceYears: number | null;
+  relatedQualification: string | null;
+  nt2TrainingStartedOn: string | null;
+}
+
+export function newTeacher(
+  t: TestApp,
+  user: TestUser,
+  overrides: Partial<{
+    name: string;
+    reference: string;
+    nt2Certified: boolean;
+    certifiedSince: string;
+    nt2ExperienceYears: number;
+    relatedQualification: 'DUTCH' | 'MODERN_FOREIGN_LANGUAGE' | 'PABO' | 'OUTDATED_NT2';
+    nt2TrainingStartedOn: string;
+  }> = {},
+): Promise<TeacherBody> {
+  const n = next();
+  return post(t, user, '/teachers', { name: `Teacher ${n}`, reference: `T-${n}`, nt2Certified: true, certifiedSince: '2020-01-01', ...overrides });
+}
+
+export interface GroupBody {
+  id: string;
+  schoolId: string;
+  code: string;
+  route: Route;
+  maxSize: number;
+}
+
+export function newGroup(t: TestApp, user: TestUser, overrides: Partial<{ code: string; route: Route; maxSize: number }> = {}): Promise<GroupBody> {
+  return post(t, user, '/groups', { code: `G-${next()}`, route: 'B1', ...overrides });
+}
+
+export interface AttendeeBody {
+  learnerId: string;
+  bsnMasked: string;
+  bsn?: string;
+}
+
+export interface LessonBody {
+  id: string;
+  schoolId: string;
+  groupId: string;
+  groupCode: string;
+  teacherId: string;
+  teacherReference: string;
+  startsAt: string;
+  endsAt: string;
+  mode: LessonMode;
+  lessonDate: string;
+  hours: number;
+  attendees: AttendeeBody[];
+}
+
+export function newLesson(
+  t: TestApp,
+  user: TestUser,
+  lesson: { groupCode: string; teacherReference: string; startsAt: string; endsAt: string; mode?: LessonMode; attendeeBsns: string[] },
+): Promise<LessonBody> {
+  return post(t, user, '/lessons', lesson);
+}
+
+export interface ContractBody extends AttendeeBody {
+  id: string;
+  schoolId: string;
+  reference: string;
+  startDate: string;
+  endDate: string;
+  hours: number;
+  priceCents: number;
+  funding: 'DUO_LOAN' | 'SELF' | 'MUNICIPALITY';
+}
+
+export function newContract(
+  t: TestApp,
+  user: TestUser,
+  contract: { learnerBsn: string } & Partial<{ reference: string; startDate: string; endDate: string; hours: number; priceCents: number; funding: ContractBody['funding'] }>,
+): Promise<ContractBody> {
+  return post(t, user, '/contracts', {
+    reference: `C-${next()}`,
+    startDate: '2024-01-01',
+    endDate: '2024-12-31',
+    hours: 600,
+    priceCents: 900_000,
+    funding: 'DUO_LOAN',
+    ...contract,
+  });
+}
+
+export interface InvoiceBody extends AttendeeBody {
+  id: string;
+  schoolId: string;
+  contractId: string;
+  contractReference: string;
+  invoiceNumber: string;
+  invoiceDate: string;
+  periodStart: string;
+  periodEnd: string;
+  hours: number;
+  amountCents: number;
+}
+
+export function newInvoice(
+  t: TestApp,
+  user: TestUser,
+  invoice: { contractReference: string } & Partial<{ invoiceNumber: string; invoiceDate: string; periodStart: string; periodEnd: string; hours: number; amountCents: number }>,
+): Promise<InvoiceBody> {
+  return post(t, user, '/invoices', {
+    invoiceNumber: `F-${next()}`,
+    invoiceDate: '2024-04-01',
+    periodStart: '2024-01-01',
+    periodEnd: '2024-03-31',
+    hours: 100,
+    amountCents: 150_000,
+    ...invoice,
+  });
+}
+
+export interface DeclarationBody extends AttendeeBody {
+  id: string;
+  schoolId: string;
+  purpose: 'AGI' | 'ONA';
+  periodStart: string;
+  periodEnd: string;
+  hours: number;
+  issuedOn: string;
+  status: 'RECEIVED' | 'CHECKED' | 'FLAGGED' | 'ACCEPTED' | 'REJECTED';
+}
+
+export function newDeclaration(
+  t: TestApp,
+  user: TestUser,
+  declaration: { learnerBsn: string } & Partial<{ purpose: 'AGI' | 'ONA'; periodStart: string; periodEnd: string; hours: number; issuedOn: string }>,
+): Promise<DeclarationBody> {
+  return post(t, user, '/hours-declarations', {
+    purpose: 'AGI',
+    periodStart: '2024-01-01',
+    periodEnd: '2024-06-30',
+    hours: 100,
+    issuedOn: '2024-07-01',
+    ...declaration,
+  });
+}
+
+export interface ImportBody {
+  id: string;
+  kind: 'LESSONS' | 'LOAN_ACCOUNTS' | 'PAYMENTS';
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  rowsTotal: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  errors: { line: number; message: string }[];
+}
+
+/** Posts a CSV body (text/csv) to an import endpoint; returns the 202 body `{id}`. */
+export async function postCsv(t: TestApp, user: TestUser | string, path: string, csv: string): Promise<{ id: string }> {
+  const response = await t.http.post(`${API}${path}`).set(...bearer(user)).set('Content-Type', 'text/csv').send(csv);
+  if (response.status !== 202) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body as { id: string };
+}
+
+/** Polls `GET /imports/{id}` until DONE or FAILED (needs TestApp.start({ worker: true })). */
+export async function waitForImport(t: TestApp, user: TestUser | string, id: string, timeoutMs = 30_000): Promise<ImportBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await t.http.get(`${API}/imports/${id}`).set(...bearer(user));
+    if (response.status !== 200) throw new Error(`GET /imports/${id} answered ${response.status}`);
+    const body = response.body as ImportBody;
+    if (body.status === 'DONE' || body.status === 'FAILED') return body;
+    if (Date.now() > deadline) throw new Error(`import ${id} still ${body.status} after ${timeoutMs}ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Imports a CSV through the endpoint and waits for the worker to finish it. */
+export async function importCsv(t: TestApp, user: TestUser | string, path: string, csv: string): Promise<ImportBody> {
+  const { id } = await postCsv(t, user, path, csv);
+  return waitForImport(t, user, id);
+}
