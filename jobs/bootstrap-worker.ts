@@ -9,7 +9,9 @@ import { WorkerModule } from './worker.module';
 
 /** Starts a worker: application context (no HTTP), migrations, then consuming the queues. */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new AppLogger('worker', config) });
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: new AppLogger('worker', config),
+  });
   context.enableShutdownHooks();
   await migrateWithLock(context.get(DataSource));
   await context.get(JobRunner).start();

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../src/config/app-config';
-import { JobHandler, JobHandlers, JobName, QueueName, queueOfJob, repeatableJobs } from '../src/queue/job-catalogue';
+import {
+  JobHandler,
+  JobHandlers,
+  JobName,
+  QueueName,
+  queueOfJob,
+  repeatableJobs,
+} from '../src/queue/job-catalogue';
 import { JobQueue } from '../src/queue/job-queue.service';
 import { redisOptions } from '../src/queue/redis';
 import { JobHandlerRegistry } from './job-handlers';
@@ -33,11 +40,17 @@ export class JobRunner implements OnApplicationShutdown {
       worker.on('error', (error) => this.logger.error(`worker ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
-    this.logger.log(`consuming ${Object.values(QueueName).join(', ')} with concurrency ${this.config.workerConcurrency}`);
+    this.logger.log(
+      `consuming ${Object.values(QueueName).join(', ')} with concurrency ${this.config.workerConcurrency}`,
+    );
     for (const { name, every, pattern } of repeatableJobs) {
       await this.jobs
         .queue(queueOfJob[name])
-        .upsertJobScheduler(name, { every, pattern, tz: pattern ? 'Europe/Amsterdam' : undefined }, { name, data: {} });
+        .upsertJobScheduler(
+          name,
+          { every, pattern, tz: pattern ? 'Europe/Amsterdam' : undefined },
+          { name, data: {} },
+        );
     }
   }
 
@@ -57,7 +70,9 @@ export class JobRunner implements OnApplicationShutdown {
       return result;
     } catch (error) {
       // Rethrown so BullMQ records the attempt and retries with backoff.
-      this.logger.error(`${name} ${job.id} failed after ${Date.now() - started}ms: ${(error as Error).name}: ${(error as Error).message}`);
+      this.logger.error(
+        `${name} ${job.id} failed after ${Date.now() - started}ms: ${(error as Error).name}: ${(error as Error).message}`,
+      );
       throw error;
     }
   }

@@ -42,7 +42,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         created_by uuid REFERENCES users(id),
         created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
-    await q.query(`CREATE INDEX keurmerk_events_school_day ON keurmerk_events (school_id, effective_from, created_at)`);
+    await q.query(
+      `CREATE INDEX keurmerk_events_school_day ON keurmerk_events (school_id, effective_from, created_at)`,
+    );
     // tijdelijke maatregelen NT2-docententekort
     await q.query(`
       CREATE TABLE measures (
@@ -199,7 +201,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         started_at timestamptz,
         finished_at timestamptz
       )`);
-    await q.query(`CREATE INDEX imports_pending ON imports (created_at) WHERE status IN ('QUEUED','RUNNING')`);
+    await q.query(
+      `CREATE INDEX imports_pending ON imports (created_at) WHERE status IN ('QUEUED','RUNNING')`,
+    );
     await q.query(`
       CREATE TABLE lessons (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -232,7 +236,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         counts boolean NOT NULL,
         PRIMARY KEY (lesson_id, learner_id)
       )`);
-    await q.query(`CREATE INDEX lesson_attendees_learner_time ON lesson_attendees (learner_id, starts_at) INCLUDE (ends_at, school_id, lesson_date, counts)`);
+    await q.query(
+      `CREATE INDEX lesson_attendees_learner_time ON lesson_attendees (learner_id, starts_at) INCLUDE (ends_at, school_id, lesson_date, counts)`,
+    );
     await q.query(`
       CREATE TABLE contracts (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -265,7 +271,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         CHECK (period_end >= period_start AND invoice_date >= period_end),
         CONSTRAINT invoices_school_number_key UNIQUE (school_id, invoice_number)
       )`);
-    await q.query(`CREATE INDEX invoices_contract_order ON invoices (contract_id, invoice_date, invoice_number)`);
+    await q.query(
+      `CREATE INDEX invoices_contract_order ON invoices (contract_id, invoice_date, invoice_number)`,
+    );
     await q.query(`CREATE INDEX invoices_learner ON invoices (learner_id)`);
     // urenverklaringen
     await q.query(`
@@ -282,7 +290,9 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CHECK (period_end >= period_start)
       )`);
-    await q.query(`CREATE INDEX hours_declarations_learner_school ON hours_declarations (learner_id, school_id)`);
+    await q.query(
+      `CREATE INDEX hours_declarations_learner_school ON hours_declarations (learner_id, school_id)`,
+    );
     await q.query(`CREATE INDEX hours_declarations_school ON hours_declarations (school_id, created_at)`);
 
     // --- DUO payments -------------------------------------------------------------------
@@ -440,9 +450,26 @@ export class InitialSchema1763900000000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'forgery_reports', 'confirmation_requests', 'exemption_timeline', 'exemption_declarations', 'exemptions',
-      'pending_checks', 'check_runs', 'flag_events', 'flags', 'rules', 'duo_payments', 'hours_declarations',
-      'invoices', 'contracts', 'lesson_attendees', 'lessons', 'imports', 'groups', 'teachers', 'learners',
+      'forgery_reports',
+      'confirmation_requests',
+      'exemption_timeline',
+      'exemption_declarations',
+      'exemptions',
+      'pending_checks',
+      'check_runs',
+      'flag_events',
+      'flags',
+      'rules',
+      'duo_payments',
+      'hours_declarations',
+      'invoices',
+      'contracts',
+      'lesson_attendees',
+      'lessons',
+      'imports',
+      'groups',
+      'teachers',
+      'learners',
       'idempotency_keys',
     ]) {
       await q.query(`DROP TABLE ${table}`);

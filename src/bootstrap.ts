@@ -38,7 +38,9 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     app,
     new DocumentBuilder()
       .setTitle('Taalschool Compliance API')
-      .setDescription('Submissions of language schools, DUO data, cross-checks, flags and exemptions. See API.md.')
+      .setDescription(
+        'Submissions of language schools, DUO data, cross-checks, flags and exemptions. See API.md.',
+      )
       .setVersion(API_VERSION)
       .addBearerAuth()
       .build(),

@@ -24,7 +24,9 @@ describe('health and the worker', () => {
     });
 
     it('has a worker that consumes the queue: its heartbeat job runs and health reports it', async () => {
-      const seen = await eventually(async () => (await t.http.get('/api/v1/health')).body.workerLastSeenAt as string | null);
+      const seen = await eventually(
+        async () => (await t.http.get('/api/v1/health')).body.workerLastSeenAt as string | null,
+      );
       expect(Date.parse(seen)).toBeGreaterThan(Date.now() - 60_000);
     });
   });

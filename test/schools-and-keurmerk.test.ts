@@ -10,13 +10,27 @@ describe('schools and the keurmerk', () => {
   });
   afterAll(() => t.close());
 
-  const post = (path: string, body: object, user: TestUser = auditor) => t.http.post(`/api/v1${path}`).set(...bearer(user)).send(body);
+  const post = (path: string, body: object, user: TestUser = auditor) =>
+    t.http
+      .post(`/api/v1${path}`)
+      .set(...bearer(user))
+      .send(body);
   const get = (path: string, user: TestUser = auditor) => t.http.get(`/api/v1${path}`).set(...bearer(user));
-  const count = async (table: string) => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  const count = async (table: string) =>
+    Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   it('creates a school with keurmerk status NONE and reads it back', async () => {
-    const created = await post('/schools', { name: 'Taalschool De Brug', kvkNumber: '12345678', bowNumber: 'BOW-1' }).expect(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), name: 'Taalschool De Brug', kvkNumber: '12345678', keurmerkStatus: 'NONE' });
+    const created = await post('/schools', {
+      name: 'Taalschool De Brug',
+      kvkNumber: '12345678',
+      bowNumber: 'BOW-1',
+    }).expect(201);
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      name: 'Taalschool De Brug',
+      kvkNumber: '12345678',
+      keurmerkStatus: 'NONE',
+    });
     const read = await get(`/schools/${created.body.id}`).expect(200);
     expect(read.body).toEqual(created.body);
   });
@@ -38,13 +52,25 @@ describe('schools and the keurmerk', () => {
   ])('refuses %s with 400 naming each field, storing nothing', async (_what, body, fields) => {
     const before = await count('schools');
     const response = await post('/schools', body).expect(400);
-    expect(response.body).toMatchObject({ type: expect.any(String), title: 'Bad Request', status: 400, detail: expect.any(String) });
-    expect(response.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual([...fields].sort());
+    expect(response.body).toMatchObject({
+      type: expect.any(String),
+      title: 'Bad Request',
+      status: 400,
+      detail: expect.any(String),
+    });
+    expect(response.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(
+      [...fields].sort(),
+    );
     expect(await count('schools')).toBe(before);
   });
 
   it('answers 400 problem+json for malformed JSON and 413 for a body over 1 MB', async () => {
-    const malformed = await t.http.post('/api/v1/schools').set(...bearer(auditor)).set('Content-Type', 'application/json').send('{"name": ').expect(400);
+    const malformed = await t.http
+      .post('/api/v1/schools')
+      .set(...bearer(auditor))
+      .set('Content-Type', 'application/json')
+      .send('{"name": ')
+      .expect(400);
     expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
     const huge = await post('/schools', { name: 'x'.repeat(1_100_000), kvkNumber: '33333333' }).expect(413);
     expect(huge.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -89,25 +115,43 @@ describe('schools and the keurmerk', () => {
     ];
     for (const event of events) await post(`/schools/${school.id}/keurmerk-events`, event).expect(201);
     const history = await get(`/schools/${school.id}/keurmerk-events`).expect(200);
-    expect(history.body.map((e: { status: string }) => e.status)).toEqual(['ASPIRANT', 'GRANTED', 'SUSPENDED']);
+    expect(history.body.map((e: { status: string }) => e.status)).toEqual([
+      'ASPIRANT',
+      'GRANTED',
+      'SUSPENDED',
+    ]);
     expect((await get(`/schools/${school.id}`)).body.keurmerkStatus).toBe('SUSPENDED');
   });
 
   it('refuses keurmerk events with an unknown status or an impossible date, storing nothing', async () => {
     const school = await t.school();
     const before = await count('keurmerk_events');
-    const bad = await post(`/schools/${school.id}/keurmerk-events`, { status: 'REVOKED', effectiveFrom: '2024-02-30', reason: '' }).expect(400);
-    expect(bad.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['effectiveFrom', 'reason', 'status']);
-    await post('/schools/6f1c1f7e-4a0e-4a53-9a51-000000000000/keurmerk-events', { status: 'GRANTED', effectiveFrom: '2024-01-01', reason: 'x' }).expect(404);
+    const bad = await post(`/schools/${school.id}/keurmerk-events`, {
+      status: 'REVOKED',
+      effectiveFrom: '2024-02-30',
+      reason: '',
+    }).expect(400);
+    expect(bad.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual([
+      'effectiveFrom',
+      'reason',
+      'status',
+    ]);
+    await post('/schools/6f1c1f7e-4a0e-4a53-9a51-000000000000/keurmerk-events', {
+      status: 'GRANTED',
+      effectiveFrom: '2024-01-01',
+      reason: 'x',
+    }).expect(404);
     expect(await count('keurmerk_events')).toBe(before);
   });
 
   describe('validity of the keurmerk on a day (keurmerk_valid_on, used by every check)', () => {
     let schoolId: string;
     const validOn = async (day: string) =>
-      (await t.sql<{ valid: boolean }>('SELECT keurmerk_valid_on($1, $2) AS valid', [schoolId, day]))[0].valid;
+      (await t.sql<{ valid: boolean }>('SELECT keurmerk_valid_on($1, $2) AS valid', [schoolId, day]))[0]
+        .valid;
     const statusOn = async (day: string) =>
-      (await t.sql<{ status: string }>('SELECT keurmerk_status_on($1, $2) AS status', [schoolId, day]))[0].status;
+      (await t.sql<{ status: string }>('SELECT keurmerk_status_on($1, $2) AS status', [schoolId, day]))[0]
+        .status;
 
     beforeAll(async () => {
       schoolId = (await t.school()).id;
@@ -154,35 +198,73 @@ describe('schools and the keurmerk', () => {
 
     it('lets the later of two events on the same day decide', async () => {
       const sameDay = (await t.school()).id;
-      await post(`/schools/${sameDay}/keurmerk-events`, { status: 'GRANTED', effectiveFrom: '2024-01-01', reason: 'granted' }).expect(201);
-      await post(`/schools/${sameDay}/keurmerk-events`, { status: 'SUSPENDED', effectiveFrom: '2024-01-01', reason: 'corrected' }).expect(201);
-      const [{ valid }] = await t.sql<{ valid: boolean }>(`SELECT keurmerk_valid_on($1, '2024-01-01') AS valid`, [sameDay]);
+      await post(`/schools/${sameDay}/keurmerk-events`, {
+        status: 'GRANTED',
+        effectiveFrom: '2024-01-01',
+        reason: 'granted',
+      }).expect(201);
+      await post(`/schools/${sameDay}/keurmerk-events`, {
+        status: 'SUSPENDED',
+        effectiveFrom: '2024-01-01',
+        reason: 'corrected',
+      }).expect(201);
+      const [{ valid }] = await t.sql<{ valid: boolean }>(
+        `SELECT keurmerk_valid_on($1, '2024-01-01') AS valid`,
+        [sameDay],
+      );
       expect(valid).toBe(false);
-      const ranges = await t.sql(`SELECT * FROM keurmerk_invalid_ranges($1, '2024-01-01', '2024-01-31')`, [sameDay]);
+      const ranges = await t.sql(`SELECT * FROM keurmerk_invalid_ranges($1, '2024-01-01', '2024-01-31')`, [
+        sameDay,
+      ]);
       expect(ranges).toHaveLength(1);
     });
   });
 
   it('records temporary measures and refuses one that ends before it starts', async () => {
     const school = await t.school();
-    const created = await post(`/schools/${school.id}/measures`, { kind: 'GROUP_SIZE_LENIENCY', validFrom: '2023-01-01', validTo: '2024-12-31', note: 'plan filed' }).expect(201);
-    expect(created.body).toMatchObject({ kind: 'GROUP_SIZE_LENIENCY', validFrom: '2023-01-01', validTo: '2024-12-31' });
+    const created = await post(`/schools/${school.id}/measures`, {
+      kind: 'GROUP_SIZE_LENIENCY',
+      validFrom: '2023-01-01',
+      validTo: '2024-12-31',
+      note: 'plan filed',
+    }).expect(201);
+    expect(created.body).toMatchObject({
+      kind: 'GROUP_SIZE_LENIENCY',
+      validFrom: '2023-01-01',
+      validTo: '2024-12-31',
+    });
     const before = await count('measures');
-    const reversed = await post(`/schools/${school.id}/measures`, { kind: 'DEFERRED_ENFORCEMENT', validFrom: '2024-01-01', validTo: '2023-01-01' }).expect(422);
+    const reversed = await post(`/schools/${school.id}/measures`, {
+      kind: 'DEFERRED_ENFORCEMENT',
+      validFrom: '2024-01-01',
+      validTo: '2023-01-01',
+    }).expect(422);
     expect(reversed.body.invalidParams[0].name).toBe('validTo');
-    await post(`/schools/${school.id}/measures`, { kind: 'SOMETHING', validFrom: '2024-01-01', validTo: '2024-02-01' }).expect(400);
+    await post(`/schools/${school.id}/measures`, {
+      kind: 'SOMETHING',
+      validFrom: '2024-01-01',
+      validTo: '2024-02-01',
+    }).expect(400);
     expect(await count('measures')).toBe(before);
     const list = await get(`/schools/${school.id}/measures`).expect(200);
     expect(list.body).toHaveLength(1);
   });
 
   it('replays a POST with the same Idempotency-Key and refuses the key with another body', async () => {
-    const first = await post('/schools', { name: 'Idem', kvkNumber: '44444444' }).set('Idempotency-Key', 'school-44444444').expect(201);
-    const again = await post('/schools', { name: 'Idem', kvkNumber: '44444444' }).set('Idempotency-Key', 'school-44444444').expect(201);
+    const first = await post('/schools', { name: 'Idem', kvkNumber: '44444444' })
+      .set('Idempotency-Key', 'school-44444444')
+      .expect(201);
+    const again = await post('/schools', { name: 'Idem', kvkNumber: '44444444' })
+      .set('Idempotency-Key', 'school-44444444')
+      .expect(201);
     expect(again.body.id).toBe(first.body.id);
-    const other = await post('/schools', { name: 'Other', kvkNumber: '55555555' }).set('Idempotency-Key', 'school-44444444').expect(422);
+    const other = await post('/schools', { name: 'Other', kvkNumber: '55555555' })
+      .set('Idempotency-Key', 'school-44444444')
+      .expect(422);
     expect(other.body.invalidParams[0].name).toBe('Idempotency-Key');
-    const [{ n }] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM schools WHERE kvk_number IN ('44444444', '55555555')`);
+    const [{ n }] = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM schools WHERE kvk_number IN ('44444444', '55555555')`,
+    );
     expect(Number(n)).toBe(1);
   });
 });

@@ -2,8 +2,21 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { numericColumn } from '../database/transformers';
 
 export const AUDIT_SUBJECT_TYPES = [
-  'USER', 'SCHOOL', 'KEURMERK_EVENT', 'MEASURE', 'TEACHER', 'GROUP', 'LESSON', 'CONTRACT', 'INVOICE',
-  'HOURS_DECLARATION', 'IMPORT', 'RULE', 'FLAG', 'EXEMPTION', 'CONFIRMATION_REQUEST',
+  'USER',
+  'SCHOOL',
+  'KEURMERK_EVENT',
+  'MEASURE',
+  'TEACHER',
+  'GROUP',
+  'LESSON',
+  'CONTRACT',
+  'INVOICE',
+  'HOURS_DECLARATION',
+  'IMPORT',
+  'RULE',
+  'FLAG',
+  'EXEMPTION',
+  'CONFIRMATION_REQUEST',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 

@@ -23,7 +23,11 @@ export class AuthService implements OnModuleDestroy {
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.redis = createRedis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    this.redis = createRedis(config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+    });
   }
 
   /** Failed logins are limited per account and client address: 5 in 15 minutes. */
@@ -31,9 +35,14 @@ export class AuthService implements OnModuleDestroy {
     const email = dto.email.toLowerCase();
     const failuresKey = `${this.config.queuePrefix}:login-failures:${createHash('sha256').update(`${email}|${clientIp}`).digest('hex')}`;
     const failures = Number((await this.redis.get(failuresKey)) ?? 0);
-    if (failures >= MAX_FAILURES) throw new TooManyRequestsProblem('Too many failed logins; try again later.');
+    if (failures >= MAX_FAILURES)
+      throw new TooManyRequestsProblem('Too many failed logins; try again later.');
 
-    const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email })
+      .getOne();
     if (!user || !(await verify(user.passwordHash, dto.password))) {
       await this.redis.multi().incr(failuresKey).expire(failuresKey, FAILURE_WINDOW_SECONDS).exec();
       throw new UnauthorizedProblem('Wrong email or password.');

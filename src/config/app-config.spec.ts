@@ -16,7 +16,9 @@ describe('loadConfig', () => {
   });
 
   it('names every missing or bad variable', () => {
-    expect(() => loadConfig({ ...valid, JWT_SECRET: 'short', PORT: 'eighty', ADMIN_EMAIL: '' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...valid, JWT_SECRET: 'short', PORT: 'eighty', ADMIN_EMAIL: '' })).toThrow(
+      ConfigError,
+    );
     try {
       loadConfig({ ...valid, JWT_SECRET: 'short', PORT: 'eighty', ADMIN_EMAIL: '' });
     } catch (error) {
@@ -27,6 +29,8 @@ describe('loadConfig', () => {
   });
 
   it('refuses a BSN key that is not 32 bytes', () => {
-    expect(() => loadConfig({ ...valid, BSN_INDEX_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/BSN_INDEX_KEY/);
+    expect(() => loadConfig({ ...valid, BSN_INDEX_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /BSN_INDEX_KEY/,
+    );
   });
 });

@@ -1,5 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBase64, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBase64,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 import { config as loadDotenv } from 'dotenv';
 import { resolve } from 'node:path';
 
@@ -54,6 +66,12 @@ class Environment {
   @IsString()
   UPLOAD_DIR = 'var/uploads';
 
+  /** Largest CSV upload in bytes (API.md: 200 MB); larger bodies get 413. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_BYTES = 200 * 1024 * 1024;
+
   /** Where log lines go besides stdout (tests scan it for BSNs). */
   @IsOptional()
   @IsString()
@@ -78,6 +96,7 @@ export interface AppConfig {
   jwt: { secret: string; expiresInSeconds: number };
   bsn: { encryptionKey: Buffer; indexKey: Buffer };
   uploadDir: string;
+  importMaxBytes: number;
   log: { file?: string; level: 'error' | 'warn' | 'log' | 'debug' };
   workerConcurrency: number;
 }
@@ -85,10 +104,15 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 /** Reads and validates the environment. Throws a ConfigError naming every bad or missing variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<string, string>> = {},
+): AppConfig {
   if (env === process.env) loadDotenv({ path: resolve(process.cwd(), '.env'), quiet: true });
   const raw: Record<string, string | undefined> = { ...env, ...overrides };
-  const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+  const defined = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = plainToInstance(Environment, defined, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: true });
   if (errors.length > 0) {
@@ -99,7 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const key = (name: 'BSN_ENCRYPTION_KEY' | 'BSN_INDEX_KEY'): Buffer => {
     const buffer = Buffer.from(parsed[name], 'base64');
-    if (buffer.length !== 32) throw new ConfigError(`Invalid configuration: ${name} must be 32 bytes, base64-encoded.`);
+    if (buffer.length !== 32)
+      throw new ConfigError(`Invalid configuration: ${name} must be 32 bytes, base64-encoded.`);
     return buffer;
   };
   return {
@@ -112,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jwt: { secret: parsed.JWT_SECRET, expiresInSeconds: parsed.JWT_EXPIRES_IN_SECONDS },
     bsn: { encryptionKey: key('BSN_ENCRYPTION_KEY'), indexKey: key('BSN_INDEX_KEY') },
     uploadDir: resolve(process.cwd(), parsed.UPLOAD_DIR),
+    importMaxBytes: parsed.IMPORT_MAX_BYTES,
     log: { file: parsed.LOG_FILE, level: parsed.LOG_LEVEL as AppConfig['log']['level'] },
     workerConcurrency: parsed.WORKER_CONCURRENCY,
   };

@@ -4,7 +4,14 @@ export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const FLAG_STATUSES = ['OPEN', 'IN_REVIEW', 'CONFIRMED', 'DISMISSED', 'WITHDRAWN'] as const;
 export type FlagStatus = (typeof FLAG_STATUSES)[number];
-export const SUBJECT_TYPES = ['HOURS_DECLARATION', 'INVOICE', 'LESSON', 'LEARNER', 'SCHOOL_YEAR', 'DUO_PAYMENT'] as const;
+export const SUBJECT_TYPES = [
+  'HOURS_DECLARATION',
+  'INVOICE',
+  'LESSON',
+  'LEARNER',
+  'SCHOOL_YEAR',
+  'DUO_PAYMENT',
+] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 /**
@@ -12,7 +19,17 @@ export type SubjectType = (typeof SUBJECT_TYPES)[number];
  * A SCHOOL user sees only the records of its own school; the rest is redacted.
  */
 export interface EvidenceRecord {
-  type: 'HOURS_DECLARATION' | 'INVOICE' | 'LESSON' | 'CONTRACT' | 'DUO_PAYMENT' | 'LEARNER' | 'TEACHER' | 'GROUP' | 'KEURMERK_EVENT' | 'MEASURE';
+  type:
+    | 'HOURS_DECLARATION'
+    | 'INVOICE'
+    | 'LESSON'
+    | 'CONTRACT'
+    | 'DUO_PAYMENT'
+    | 'LEARNER'
+    | 'TEACHER'
+    | 'GROUP'
+    | 'KEURMERK_EVENT'
+    | 'MEASURE';
   id: string;
   schoolId: string | null;
   [detail: string]: unknown;
@@ -85,7 +102,14 @@ export class Flag {
   decidedAt: Date | null;
 }
 
-export const FLAG_EVENT_ACTIONS = ['RAISED', 'RECONFIRMED', 'ASSIGNED', 'DECIDED', 'WITHDRAWN', 'REOPENED'] as const;
+export const FLAG_EVENT_ACTIONS = [
+  'RAISED',
+  'RECONFIRMED',
+  'ASSIGNED',
+  'DECIDED',
+  'WITHDRAWN',
+  'REOPENED',
+] as const;
 export type FlagEventAction = (typeof FLAG_EVENT_ACTIONS)[number];
 
 /** A flag's history: raised, re-confirmed by later checks, assigned, decided, withdrawn. */
@@ -112,4 +136,3 @@ export class FlagEvent {
   @Column({ type: 'jsonb', nullable: true })
   details: object | null;
 }
-

@@ -20,7 +20,10 @@ export class HealthResponse {
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 @ApiTags('health')
 @Controller('health')
@@ -33,7 +36,12 @@ export class HealthController implements OnModuleDestroy {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     // Fail fast: a health check must answer even while Redis is gone.
-    this.redis = createRedis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+    this.redis = createRedis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1000,
+    });
     this.redis.on('error', () => undefined);
   }
 
@@ -41,15 +49,24 @@ export class HealthController implements OnModuleDestroy {
   @Public()
   @Get()
   async health(@Res({ passthrough: true }) response: Response): Promise<HealthResponse> {
-    const [postgres, redis] = await Promise.all([this.probe(() => this.dataSource.query('SELECT 1')), this.probe(() => this.pingRedis())]);
+    const [postgres, redis] = await Promise.all([
+      this.probe(() => this.dataSource.query('SELECT 1')),
+      this.probe(() => this.pingRedis()),
+    ]);
     const ok = postgres === 'up' && redis === 'up';
     response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     const lastBeat = redis === 'up' ? await withTimeout(this.heartbeat.last(), 1000).catch(() => null) : null;
-    return { status: ok ? 'ok' : 'unavailable', postgres, redis, workerLastSeenAt: lastBeat?.handledAt ?? null };
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      postgres,
+      redis,
+      workerLastSeenAt: lastBeat?.handledAt ?? null,
+    };
   }
 
   private async pingRedis(): Promise<unknown> {
-    if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);
+    if (this.redis.status === 'wait' || this.redis.status === 'end')
+      await this.redis.connect().catch(() => undefined);
     return this.redis.ping();
   }
 

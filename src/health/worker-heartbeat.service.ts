@@ -16,7 +16,11 @@ export class WorkerHeartbeat implements OnModuleDestroy {
   private readonly key: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = createRedis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+    this.redis = createRedis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 1,
+    });
     this.redis.on('error', () => undefined);
     this.key = `${config.queuePrefix}:${HEARTBEAT_KEY}`;
   }

@@ -29,12 +29,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.actor) return next.handle();
     if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
-      throw new ValidationProblem([{ name: 'Idempotency-Key', reason: 'Idempotency-Key must be 1 to 200 characters' }]);
+      throw new ValidationProblem([
+        { name: 'Idempotency-Key', reason: 'Idempotency-Key must be 1 to 200 characters' },
+      ]);
     }
     const response = context.switchToHttp().getResponse<Response>();
     const path = request.originalUrl;
     const bodyHash = createHash('sha256')
-      .update(typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body ?? null))
+      .update(
+        typeof request.body === 'string' || Buffer.isBuffer(request.body)
+          ? request.body
+          : JSON.stringify(request.body ?? null),
+      )
       .digest('hex');
 
     return from(
@@ -46,7 +52,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       switchMap(([stored]) => {
         if (stored) {
           if (stored.body_hash !== bodyHash || stored.path !== path || stored.method !== request.method) {
-            throw new RuleViolationProblem('This Idempotency-Key was used before with another request.', 'Idempotency-Key');
+            throw new RuleViolationProblem(
+              'This Idempotency-Key was used before with another request.',
+              'Idempotency-Key',
+            );
           }
           response.status(stored.response_status);
           return of(stored.response_body);
@@ -56,7 +65,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
             await this.dataSource.query(
               `INSERT INTO idempotency_keys (user_id, key, method, path, body_hash, response_status, response_body)
                VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-              [request.actor.id, key, request.method, path, bodyHash, response.statusCode, JSON.stringify(body ?? null)],
+              [
+                request.actor.id,
+                key,
+                request.method,
+                path,
+                bodyHash,
+                response.statusCode,
+                JSON.stringify(body ?? null),
+              ],
             );
             return body;
           }),

@@ -36,10 +36,16 @@ export class LearnersService {
        SELECT id, bsn_hash FROM inserted
        UNION ALL
        SELECT l.id, l.bsn_hash FROM learners l JOIN input i USING (bsn_hash)`,
-      [protectedBsns.map((p) => p.hash), protectedBsns.map((p) => p.ciphertext), protectedBsns.map((p) => p.last4)],
+      [
+        protectedBsns.map((p) => p.hash),
+        protectedBsns.map((p) => p.ciphertext),
+        protectedBsns.map((p) => p.last4),
+      ],
     );
     const idByHash = new Map(rows.map((row) => [row.bsn_hash.toString('hex'), row.id]));
-    return new Map(unique.map((bsn, i) => [bsn, idByHash.get(protectedBsns[i].hash.toString('hex')) as string]));
+    return new Map(
+      unique.map((bsn, i) => [bsn, idByHash.get(protectedBsns[i].hash.toString('hex')) as string]),
+    );
   }
 
   async resolveId(manager: EntityManager, bsn: string): Promise<string> {
@@ -54,17 +60,29 @@ export class LearnersService {
   }
 
   async list(actor: Actor, query: ListLearnersQuery): Promise<Page<LearnerResponse>> {
-    const qb = this.dataSource.createQueryBuilder(Learner, 'l').addSelect('l.bsnCiphertext').orderBy('l.createdAt').addOrderBy('l.id');
+    const qb = this.dataSource
+      .createQueryBuilder(Learner, 'l')
+      .addSelect('l.bsnCiphertext')
+      .orderBy('l.createdAt')
+      .addOrderBy('l.id');
     if (query.bsn) qb.where('l.bsnHash = :hash', { hash: this.crypto.blindIndex(query.bsn) });
     const [items, total] = await qb
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)
       .getManyAndCount();
-    return pageOf(items.map((l) => this.toResponse(actor, l)), total, query);
+    return pageOf(
+      items.map((l) => this.toResponse(actor, l)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<LearnerResponse> {
-    const learner = await this.dataSource.createQueryBuilder(Learner, 'l').addSelect('l.bsnCiphertext').where('l.id = :id', { id }).getOne();
+    const learner = await this.dataSource
+      .createQueryBuilder(Learner, 'l')
+      .addSelect('l.bsnCiphertext')
+      .where('l.id = :id', { id })
+      .getOne();
     if (!learner) throw new NotFoundProblem('Learner');
     return this.toResponse(actor, learner);
   }

@@ -17,7 +17,10 @@ export class JobQueue implements OnModuleDestroy {
     if (!queue) {
       queue = new Queue(name, {
         prefix: this.config.queuePrefix,
-        connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false }),
+        connection: redisOptions(this.config.redisUrl, {
+          maxRetriesPerRequest: 3,
+          enableOfflineQueue: false,
+        }),
         defaultJobOptions,
       });
       queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
@@ -34,7 +37,11 @@ export class JobQueue implements OnModuleDestroy {
    * Enqueues a job. Pass a deterministic `jobId` to make a double submission enqueue once.
    * Call only after the transaction that wrote the job's data has committed.
    */
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: JobsOptions = {}): Promise<void> {
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: JobsOptions = {},
+  ): Promise<void> {
     await this.queue(queueOfJob[name]).add(name, payload, options);
   }
 

@@ -17,7 +17,11 @@ export class PendingChecks {
    * worker's reconciler finds the markers anyway.
    */
   async kick(): Promise<void> {
-    await this.jobs.enqueue(JobName.RunPendingChecks, {}, { deduplication: { id: JobName.RunPendingChecks }, delay: 200 });
+    await this.jobs.enqueue(
+      JobName.RunPendingChecks,
+      {},
+      { deduplication: { id: JobName.RunPendingChecks }, delay: 200 },
+    );
   }
 
   async markSchool(manager: EntityManager, schoolId: string): Promise<void> {

@@ -48,7 +48,12 @@ export class KeurmerkEvent {
   createdAt: Date;
 }
 
-export const MEASURE_KINDS = ['EXPERIENCED_TEACHERS', 'TEACHERS_IN_TRAINING', 'DEFERRED_ENFORCEMENT', 'GROUP_SIZE_LENIENCY'] as const;
+export const MEASURE_KINDS = [
+  'EXPERIENCED_TEACHERS',
+  'TEACHERS_IN_TRAINING',
+  'DEFERRED_ENFORCEMENT',
+  'GROUP_SIZE_LENIENCY',
+] as const;
 export type MeasureKind = (typeof MEASURE_KINDS)[number];
 
 /** A temporary teacher-shortage measure (tijdelijke maatregel NT2-docententekort) a school reported. */

@@ -40,19 +40,30 @@ export class SchoolsController {
   /** Records a keurmerk event: valid on a day when the latest event on or before it is ASPIRANT or GRANTED. */
   @Post(':id/keurmerk-events')
   @Roles('AUDITOR', 'ADMIN')
-  addKeurmerkEvent(@CurrentActor() actor: Actor, @Param() { id }: SchoolIdParam, @Body() dto: CreateKeurmerkEventDto): Promise<KeurmerkEventResponse> {
+  addKeurmerkEvent(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: SchoolIdParam,
+    @Body() dto: CreateKeurmerkEventDto,
+  ): Promise<KeurmerkEventResponse> {
     return this.schools.addKeurmerkEvent(actor, id, dto);
   }
 
   /** The keurmerk history, oldest first. */
   @Get(':id/keurmerk-events')
-  keurmerkHistory(@CurrentActor() actor: Actor, @Param() { id }: SchoolIdParam): Promise<KeurmerkEventResponse[]> {
+  keurmerkHistory(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: SchoolIdParam,
+  ): Promise<KeurmerkEventResponse[]> {
     return this.schools.keurmerkHistory(actor, id);
   }
 
   @Post(':id/measures')
   @Roles('AUDITOR', 'ADMIN')
-  addMeasure(@CurrentActor() actor: Actor, @Param() { id }: SchoolIdParam, @Body() dto: CreateMeasureDto): Promise<MeasureResponse> {
+  addMeasure(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: SchoolIdParam,
+    @Body() dto: CreateMeasureDto,
+  ): Promise<MeasureResponse> {
     return this.schools.addMeasure(actor, id, dto);
   }
 

@@ -1,6 +1,12 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsDateOnly, IsKvkNumber, PageQuery } from '../common/http/validators';
-import { KEURMERK_EVENT_STATUSES, KeurmerkEventStatus, KeurmerkStatus, MEASURE_KINDS, MeasureKind } from './school.entity';
+import {
+  KEURMERK_EVENT_STATUSES,
+  KeurmerkEventStatus,
+  KeurmerkStatus,
+  MEASURE_KINDS,
+  MeasureKind,
+} from './school.entity';
 
 export class CreateSchoolDto {
   @IsString()

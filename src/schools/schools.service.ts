@@ -62,9 +62,20 @@ export class SchoolsService {
       if (await manager.existsBy(School, { kvkNumber: dto.kvkNumber })) {
         throw new ConflictProblem('kvkNumber', 'A school with this kvkNumber already exists.');
       }
-      const school = await manager.save(manager.create(School, { name: dto.name, kvkNumber: dto.kvkNumber, bowNumber: dto.bowNumber ?? null }));
+      const school = await manager.save(
+        manager.create(School, {
+          name: dto.name,
+          kvkNumber: dto.kvkNumber,
+          bowNumber: dto.bowNumber ?? null,
+        }),
+      );
       const response = toResponse({ ...school, keurmerkStatus: 'NONE' });
-      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'SCHOOL', subjectId: school.id, after: response });
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType: 'SCHOOL',
+        subjectId: school.id,
+        after: response,
+      });
       return response;
     });
   }
@@ -78,8 +89,14 @@ export class SchoolsService {
     const scope = schoolScope(actor);
     if (scope) qb.where('s.id = :scope', { scope });
     const total = await qb.getCount();
-    const { entities, raw } = await qb.offset((query.page - 1) * query.pageSize).limit(query.pageSize).getRawAndEntities();
-    const rows = entities.map((school, i) => ({ ...school, keurmerkStatus: (raw[i] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status }));
+    const { entities, raw } = await qb
+      .offset((query.page - 1) * query.pageSize)
+      .limit(query.pageSize)
+      .getRawAndEntities();
+    const rows = entities.map((school, i) => ({
+      ...school,
+      keurmerkStatus: (raw[i] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status,
+    }));
     return pageOf(rows.map(toResponse), total, query);
   }
 
@@ -89,18 +106,40 @@ export class SchoolsService {
       .addSelect(STATUS_TODAY, 's_keurmerk_status')
       .where('s.id = :id', { id })
       .getRawAndEntities();
-    const school = requireVisible(actor, entities[0] && { ...entities[0], schoolId: entities[0].id }, 'School');
-    return toResponse({ ...school, keurmerkStatus: (raw[0] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status });
+    const school = requireVisible(
+      actor,
+      entities[0] && { ...entities[0], schoolId: entities[0].id },
+      'School',
+    );
+    return toResponse({
+      ...school,
+      keurmerkStatus: (raw[0] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status,
+    });
   }
 
-  async addKeurmerkEvent(actor: Actor, schoolId: string, dto: CreateKeurmerkEventDto): Promise<KeurmerkEventResponse> {
+  async addKeurmerkEvent(
+    actor: Actor,
+    schoolId: string,
+    dto: CreateKeurmerkEventDto,
+  ): Promise<KeurmerkEventResponse> {
     await this.get(actor, schoolId);
     return this.dataSource.transaction(async (manager) => {
       const event = await manager.save(
-        manager.create(KeurmerkEvent, { schoolId, status: dto.status, effectiveFrom: dto.effectiveFrom, reason: dto.reason, createdBy: actor.id }),
+        manager.create(KeurmerkEvent, {
+          schoolId,
+          status: dto.status,
+          effectiveFrom: dto.effectiveFrom,
+          reason: dto.reason,
+          createdBy: actor.id,
+        }),
       );
       const saved = await manager.findOneByOrFail(KeurmerkEvent, { id: event.id });
-      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'KEURMERK_EVENT', subjectId: saved.id, after: eventResponse(saved) });
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType: 'KEURMERK_EVENT',
+        subjectId: saved.id,
+        after: eventResponse(saved),
+      });
       await this.pendingChecks.markSchool(manager, schoolId);
       return eventResponse(saved);
     });
@@ -116,12 +155,25 @@ export class SchoolsService {
 
   async addMeasure(actor: Actor, schoolId: string, dto: CreateMeasureDto): Promise<MeasureResponse> {
     await this.get(actor, schoolId);
-    if (dto.validTo < dto.validFrom) throw new RuleViolationProblem('validTo must be on or after validFrom.', 'validTo');
+    if (dto.validTo < dto.validFrom)
+      throw new RuleViolationProblem('validTo must be on or after validFrom.', 'validTo');
     return this.dataSource.transaction(async (manager) => {
       const measure = await manager.save(
-        manager.create(Measure, { schoolId, kind: dto.kind, validFrom: dto.validFrom, validTo: dto.validTo, note: dto.note ?? null, createdBy: actor.id }),
+        manager.create(Measure, {
+          schoolId,
+          kind: dto.kind,
+          validFrom: dto.validFrom,
+          validTo: dto.validTo,
+          note: dto.note ?? null,
+          createdBy: actor.id,
+        }),
       );
-      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'MEASURE', subjectId: measure.id, after: measureResponse(measure) });
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType: 'MEASURE',
+        subjectId: measure.id,
+        after: measureResponse(measure),
+      });
       await this.pendingChecks.markSchool(manager, schoolId);
       return measureResponse(measure);
     });
@@ -129,7 +181,9 @@ export class SchoolsService {
 
   async measures(actor: Actor, schoolId: string): Promise<MeasureResponse[]> {
     await this.get(actor, schoolId);
-    const measures = await this.dataSource.getRepository(Measure).find({ where: { schoolId }, order: { validFrom: 'ASC', id: 'ASC' } });
+    const measures = await this.dataSource
+      .getRepository(Measure)
+      .find({ where: { schoolId }, order: { validFrom: 'ASC', id: 'ASC' } });
     return measures.map(measureResponse);
   }
 

@@ -10,7 +10,12 @@ import { School } from '../schools/school.entity';
 import { CreateUserDto, UserResponse } from './create-user.dto';
 import { User } from './user.entity';
 
-const toResponse = (user: User): UserResponse => ({ id: user.id, email: user.email, role: user.role, schoolId: user.schoolId });
+const toResponse = (user: User): UserResponse => ({
+  id: user.id,
+  email: user.email,
+  role: user.role,
+  schoolId: user.schoolId,
+});
 
 @Injectable()
 export class UsersService {
@@ -35,10 +40,18 @@ export class UsersService {
       if (dto.schoolId && !(await manager.existsBy(School, { id: dto.schoolId }))) {
         throw new RuleViolationProblem('schoolId does not name an existing school.', 'schoolId');
       }
-      if (await manager.existsBy(User, { email })) throw new ConflictProblem('email', 'A user with this email already exists.');
-      const user = await manager.save(manager.create(User, { email, passwordHash, role: dto.role, schoolId: dto.schoolId ?? null }));
+      if (await manager.existsBy(User, { email }))
+        throw new ConflictProblem('email', 'A user with this email already exists.');
+      const user = await manager.save(
+        manager.create(User, { email, passwordHash, role: dto.role, schoolId: dto.schoolId ?? null }),
+      );
       const response = toResponse(user);
-      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'USER', subjectId: user.id, after: response });
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType: 'USER',
+        subjectId: user.id,
+        after: response,
+      });
       return response;
     });
   }
@@ -50,8 +63,15 @@ export class UsersService {
       await manager.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
       if ((await manager.count(User)) > 0) return;
       const { email, password } = this.config.admin;
-      const user = await manager.save(manager.create(User, { email, passwordHash: await hash(password), role: 'ADMIN', schoolId: null }));
-      await this.audit.record(manager, SYSTEM_ACTOR, { action: 'BOOTSTRAP_ADMIN', subjectType: 'USER', subjectId: user.id, after: toResponse(user) });
+      const user = await manager.save(
+        manager.create(User, { email, passwordHash: await hash(password), role: 'ADMIN', schoolId: null }),
+      );
+      await this.audit.record(manager, SYSTEM_ACTOR, {
+        action: 'BOOTSTRAP_ADMIN',
+        subjectType: 'USER',
+        subjectId: user.id,
+        after: toResponse(user),
+      });
       this.logger.log(`created the first ADMIN user ${email}`);
     });
   }

@@ -90,7 +90,9 @@ export class TestApp {
   }
 
   /** A school created by an auditor, optionally with a keurmerk granted from a date. */
-  async school(options: { name?: string; kvkNumber?: string; grantedFrom?: string } = {}): Promise<{ id: string; kvkNumber: string }> {
+  async school(
+    options: { name?: string; kvkNumber?: string; grantedFrom?: string } = {},
+  ): Promise<{ id: string; kvkNumber: string }> {
     const admin = await this.adminToken();
     const kvkNumber = options.kvkNumber ?? String(10_000_000 + Math.floor(Math.random() * 89_999_999));
     const created = await this.http

@@ -10,5 +10,9 @@ export interface Actor {
 }
 
 /** The actor of work the system does by itself (checks, deadlines): audited as the system. */
-export const SYSTEM_ACTOR: Actor = { id: '00000000-0000-0000-0000-000000000000', role: 'ADMIN', schoolId: null };
+export const SYSTEM_ACTOR: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  role: 'ADMIN',
+  schoolId: null,
+};
 export const isSystemActor = (actor: Actor): boolean => actor.id === SYSTEM_ACTOR.id;

@@ -14,5 +14,6 @@ export type AuthenticatedRequest = Request & { actor: Actor };
 
 /** The authenticated caller. */
 export const CurrentActor = createParamDecorator(
-  (_: unknown, context: ExecutionContext): Actor => context.switchToHttp().getRequest<AuthenticatedRequest>().actor,
+  (_: unknown, context: ExecutionContext): Actor =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().actor,
 );

@@ -40,7 +40,8 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedProblem('The bearer token is invalid or expired.');
     }
-    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) throw new UnauthorizedProblem('The bearer token is invalid.');
+    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role))
+      throw new UnauthorizedProblem('The bearer token is invalid.');
     return { id: claims.sub, role: claims.role, schoolId: claims.role === 'SCHOOL' ? claims.schoolId : null };
   }
 }

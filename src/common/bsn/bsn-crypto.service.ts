@@ -31,7 +31,11 @@ export class BsnCryptoService {
   }
 
   reveal(ciphertext: Buffer): string {
-    const decipher = createDecipheriv('aes-256-gcm', this.config.bsn.encryptionKey, ciphertext.subarray(0, 12));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.config.bsn.encryptionKey,
+      ciphertext.subarray(0, 12),
+    );
     decipher.setAuthTag(ciphertext.subarray(12, 28));
     return Buffer.concat([decipher.update(ciphertext.subarray(28)), decipher.final()]).toString('utf8');
   }

@@ -46,7 +46,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   toProblem(exception: unknown): ProblemBody {
     if (exception instanceof Problem) {
-      return { type: exception.type, title: exception.title, status: exception.status, detail: exception.detail, ...exception.extra };
+      return {
+        type: exception.type,
+        title: exception.title,
+        status: exception.status,
+        detail: exception.detail,
+        ...exception.extra,
+      };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     if (exception instanceof QueryFailedError) {
@@ -68,7 +74,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE)/.test(message)) {
       return body(status, 'No such resource.');

@@ -25,7 +25,10 @@ export class Problem extends Error {
 }
 
 export class ValidationProblem extends Problem {
-  constructor(readonly invalidParams: InvalidParam[], detail = 'The request has invalid fields.') {
+  constructor(
+    readonly invalidParams: InvalidParam[],
+    detail = 'The request has invalid fields.',
+  ) {
     super(HttpStatus.BAD_REQUEST, 'Bad Request', detail, { invalidParams });
   }
 }

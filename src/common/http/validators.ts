@@ -1,6 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import {
+  IsInt,
+  IsNumber,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
 import { isValidBsn } from '../bsn/bsn';
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -16,7 +25,13 @@ export function isDateOnly(value: unknown): value is string {
 /** A calendar date as `YYYY-MM-DD`. */
 export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isDateOnly', validator: { validate: isDateOnly, defaultMessage: (a) => `${a?.property} must be a date as YYYY-MM-DD` } },
+    {
+      name: 'isDateOnly',
+      validator: {
+        validate: isDateOnly,
+        defaultMessage: (a) => `${a?.property} must be a date as YYYY-MM-DD`,
+      },
+    },
     options,
   );
 }
@@ -24,7 +39,12 @@ export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
 const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && instant.test(value) && !Number.isNaN(Date.parse(value)) && isDateOnly(value.slice(0, 10));
+  return (
+    typeof value === 'string' &&
+    instant.test(value) &&
+    !Number.isNaN(Date.parse(value)) &&
+    isDateOnly(value.slice(0, 10))
+  );
 }
 
 /** An instant as ISO 8601 with an offset (`2024-03-01T09:00:00+01:00` or `...Z`). */
@@ -32,7 +52,10 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isInstant',
-      validator: { validate: isInstant, defaultMessage: (a) => `${a?.property} must be an ISO 8601 instant with an offset` },
+      validator: {
+        validate: isInstant,
+        defaultMessage: (a) => `${a?.property} must be an ISO 8601 instant with an offset`,
+      },
     },
     options,
   );
@@ -43,7 +66,10 @@ export function IsBsn(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isBsn',
-      validator: { validate: isValidBsn, defaultMessage: (a) => `${a?.property} must be a 9-digit BSN that passes the 11-proof` },
+      validator: {
+        validate: isValidBsn,
+        defaultMessage: (a) => `${a?.property} must be a 9-digit BSN that passes the 11-proof`,
+      },
     },
     options,
   );

@@ -34,7 +34,8 @@ export class AppLogger implements LoggerService {
 
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (levels.indexOf(level) > this.maxLevel) return;
-    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const context =
+      rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const line = JSON.stringify({
       at: new Date().toISOString(),
       level,
