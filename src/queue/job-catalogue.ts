@@ -7,11 +7,18 @@ export enum JobName {
   Heartbeat = 'heartbeat',
   /** Runs the checks the pending_checks outbox asks for. Debounced: a burst of submissions costs one run. */
   RunPendingChecks = 'run-pending-checks',
+  /** Imports one uploaded CSV file (any kind: see src/imports/import-kind.ts). */
+  RunImport = 'run-import',
+  /** Moves stalled exemption cases (school did not answer in time, keurmerk withdrawn, open HIGH flag) to the learner. */
+  EscalateExemptions = 'escalate-exemptions',
 }
 
 export interface JobPayloads {
   [JobName.Heartbeat]: Record<string, never>;
   [JobName.RunPendingChecks]: Record<string, never>;
+  [JobName.RunImport]: { importId: string };
+  /** `asOf`: the day to measure deadlines on (YYYY-MM-DD); default today in Europe/Amsterdam. */
+  [JobName.EscalateExemptions]: { asOf?: string };
 }
 
 /** Queues keep long imports from holding up checks. */
@@ -24,6 +31,8 @@ export enum QueueName {
 export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.Heartbeat]: QueueName.Maintenance,
   [JobName.RunPendingChecks]: QueueName.Checks,
+  [JobName.RunImport]: QueueName.Imports,
+  [JobName.EscalateExemptions]: QueueName.Maintenance,
 };
 
 /**
@@ -32,6 +41,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
  */
 export const repeatableJobs: { name: JobName; every?: number; pattern?: string }[] = [
   { name: JobName.Heartbeat, every: 30_000 },
+  { name: JobName.EscalateExemptions, pattern: '15 * * * *' },
 ];
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<unknown>;

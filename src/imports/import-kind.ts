@@ -1,0 +1,79 @@
+/**
+ * CSV import infrastructure: the contract between the generic part and a kind of import.
+ *
+ * The GENERIC part (src/imports/) does, for every kind:
+ *  - upload: `ImportsService.accept(actor, kind, request)` streams the `text/csv` body to a file under
+ *    config.uploadDir (415 for another content type, 413 over config.importMaxBytes = 200 MB), hashes it
+ *    (sha256), inserts the `imports` row (school_id = the SCHOOL actor's school, else null), audits it
+ *    (subjectType IMPORT) and enqueues `JobName.RunImport` with `{ importId }` only. Answers `{ id }`;
+ *    the controller returns it with `@HttpCode(202)`.
+ *  - `GET /imports/{id}`: status and counters (a SCHOOL sees only its own imports).
+ *  - the job (`ImportProcessor.run`): in ONE transaction, streams the file through csv-parse, checks the
+ *    header, calls `parseRow` per row, COPYs the good rows (pg-copy-streams) into the temp table
+ *    `import_staging (line int, <stagingColumns>)`, then calls `merge`. Bad rows are counted and the first
+ *    1000 reported as `{line, message}` (header = line 1), never stored. Counters, status DONE and an audit
+ *    event commit with the data. A crash rolls everything back, and the BullMQ retry starts over; `merge`
+ *    must use natural keys + ON CONFLICT DO NOTHING so that retries and re-imports change nothing.
+ *    A bad header ends the import FAILED without retries.
+ *
+ * A KIND (e.g. LessonImport in src/lessons/, the DUO imports) is an injectable implementing `ImportKind`
+ * that registers itself: `constructor(kinds: ImportKinds) {}` + `onModuleInit() { this.kinds.register(this); }`
+ * (its module imports ImportsModule). It supplies only what is specific:
+ *  - `kind`, `requiredColumns`, `optionalColumns` (header names, lower case, any order);
+ *  - `stagingColumns`: column definitions after `line int`, e.g. `group_code text, bsn_hash bytea`;
+ *  - `parseRow(values)`: validates one row (values by header name, trimmed, '' when an optional column is
+ *    absent) and returns the staging values in `stagingColumns` order, or `{ error }` (never quote a BSN);
+ *  - `merge(manager, context)`: set-based SQL from `import_staging` into the real tables (INSERT ... SELECT
+ *    ... ON CONFLICT DO NOTHING), marking pending checks; it returns the staged rows it refused (e.g. an
+ *    unknown group) with the number refused and the first 1000 `{line, message}` by line.
+ */
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ImportKindName, ImportRowError } from './import.entity';
+
+/** A value COPY can carry: text, number, boolean, bytea (Buffer) or NULL. */
+export type StagingValue = string | number | boolean | Buffer | null;
+
+export interface ImportContext {
+  importId: string;
+  /** The uploading school, or null for DUO imports. */
+  schoolId: string | null;
+}
+
+export interface MergeResult {
+  /** How many staged rows the merge refused (reported per line, stored nowhere). */
+  rejected: number;
+  /** The first (up to 1000) refused rows, ordered by line. */
+  errors: ImportRowError[];
+}
+
+export interface ImportKind {
+  readonly kind: ImportKindName;
+  readonly requiredColumns: readonly string[];
+  readonly optionalColumns: readonly string[];
+  readonly stagingColumns: string;
+  parseRow(values: Readonly<Record<string, string>>): StagingValue[] | { error: string };
+  merge(manager: EntityManager, context: ImportContext): Promise<MergeResult>;
+}
+
+/** The name of the staging table `merge` reads from (temporary, dropped at commit). */
+export const STAGING_TABLE = 'import_staging';
+
+/** How many row errors an import keeps (API.md: the first 1000). */
+export const MAX_REPORTED_ERRORS = 1000;
+
+/** Where the kinds of import register themselves, so the one job can dispatch on `imports.kind`. */
+@Injectable()
+export class ImportKinds {
+  private readonly kinds = new Map<ImportKindName, ImportKind>();
+
+  register(kind: ImportKind): void {
+    this.kinds.set(kind.kind, kind);
+  }
+
+  get(name: ImportKindName): ImportKind {
+    const kind = this.kinds.get(name);
+    if (!kind) throw new Error(`No import kind ${name} is registered`);
+    return kind;
+  }
+}

@@ -1,0 +1,216 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CsvError, parse } from 'csv-parse';
+import { createReadStream } from 'node:fs';
+import { Transform, TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { SYSTEM_ACTOR } from '../common/auth/actor';
+import { defaultJobOptions, JobContext } from '../queue/job-catalogue';
+import { PendingChecks } from '../queue/pending-checks';
+import { Import, ImportRowError } from './import.entity';
+import { ImportKind, ImportKinds, MAX_REPORTED_ERRORS, STAGING_TABLE, StagingValue } from './import-kind';
+
+/** A file whose header does not fit its kind: the import fails at once, without retries. */
+class HeaderError extends Error {}
+
+/** Row errors: all counted, the first MAX_REPORTED_ERRORS kept (they arrive in line order). */
+class ErrorLog {
+  count = 0;
+  readonly first: ImportRowError[] = [];
+
+  add(line: number, message: string): void {
+    this.count++;
+    if (this.first.length < MAX_REPORTED_ERRORS) this.first.push({ line, message });
+  }
+}
+
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One value in COPY's text format. */
+function copyText(value: StagingValue): string {
+  if (value === null) return '\\N';
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) => copyEscapes[c]);
+}
+
+/** How often the running import's rows_total is published while streaming. */
+const PROGRESS_EVERY = 50_000;
+/** COPY data is handed on in chunks of about this many characters. */
+const CHUNK_CHARS = 256 * 1024;
+
+/**
+ * Turns parsed CSV records into COPY lines for the staging table: checks the header, validates each
+ * row through its kind and logs bad rows by line. Holds one chunk at a time, never the file.
+ */
+class StagingEncoder extends Transform {
+  rows = 0;
+  private columns: string[] | undefined;
+  private chunk = '';
+
+  constructor(
+    private readonly kind: ImportKind,
+    private readonly errors: ErrorLog,
+    private readonly onProgress: (rows: number) => Promise<void>,
+  ) {
+    super({ writableObjectMode: true });
+  }
+
+  override _transform(input: { record: string[]; info: { lines: number } }, _encoding: BufferEncoding, done: TransformCallback): void {
+    const { record, info } = input;
+    if (!this.columns) {
+      try {
+        this.columns = this.header(record);
+        return done();
+      } catch (error) {
+        return done(error as Error);
+      }
+    }
+    this.rows++;
+    this.stage(record, info.lines);
+    if (this.chunk.length >= CHUNK_CHARS) {
+      this.push(this.chunk);
+      this.chunk = '';
+    }
+    if (this.rows % PROGRESS_EVERY === 0) this.onProgress(this.rows).then(() => done(), done);
+    else done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (!this.columns) return done(new HeaderError('The file is empty: expected a header line.'));
+    if (this.chunk) this.push(this.chunk);
+    done();
+  }
+
+  private header(record: string[]): string[] {
+    const columns = record.map((name) => name.trim().toLowerCase());
+    const known = new Set([...this.kind.requiredColumns, ...this.kind.optionalColumns]);
+    const unknown = columns.filter((name) => !known.has(name));
+    const missing = this.kind.requiredColumns.filter((name) => !columns.includes(name));
+    const repeated = columns.filter((name, i) => columns.indexOf(name) !== i);
+    if (unknown.length || missing.length || repeated.length) {
+      const parts = [
+        missing.length ? `missing column(s) ${missing.join(', ')}` : '',
+        unknown.length ? `unknown column(s) ${unknown.map((name) => name.slice(0, 40)).join(', ')}` : '',
+        repeated.length ? `repeated column(s) ${repeated.join(', ')}` : '',
+      ];
+      throw new HeaderError(`Bad header: ${parts.filter(Boolean).join('; ')}. Expected ${this.kind.requiredColumns.join(',')}${
+        this.kind.optionalColumns.length ? ` and optionally ${this.kind.optionalColumns.join(',')}` : ''
+      }.`);
+    }
+    return columns;
+  }
+
+  private stage(record: string[], line: number): void {
+    const columns = this.columns as string[];
+    if (record.length !== columns.length) {
+      this.errors.add(line, `expected ${columns.length} fields, found ${record.length}`);
+      return;
+    }
+    const values: Record<string, string> = {};
+    for (const name of this.kind.optionalColumns) values[name] = '';
+    for (let i = 0; i < columns.length; i++) values[columns[i]] = record[i].trim();
+    const parsed = this.kind.parseRow(values);
+    if (!Array.isArray(parsed)) {
+      this.errors.add(line, parsed.error);
+      return;
+    }
+    let text = String(line);
+    for (const value of parsed) text += `\t${copyText(value)}`;
+    this.chunk += `${text}\n`;
+  }
+}
+
+/** Merges two error lists that are each in line order, keeping the first MAX_REPORTED_ERRORS. */
+function firstErrors(a: ImportRowError[], b: ImportRowError[]): ImportRowError[] {
+  return [...a, ...b].sort((x, y) => x.line - y.line).slice(0, MAX_REPORTED_ERRORS);
+}
+
+/** Runs an import job: the generic part of every CSV import (see import-kind.ts for the contract). */
+@Injectable()
+export class ImportProcessor {
+  private readonly logger = new Logger(ImportProcessor.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly kinds: ImportKinds,
+    private readonly audit: AuditService,
+    private readonly pendingChecks: PendingChecks,
+  ) {}
+
+  async run(importId: string, context?: JobContext): Promise<void> {
+    const found = await this.dataSource.getRepository(Import).createQueryBuilder('i').addSelect('i.filePath').where('i.id = :importId', { importId }).getOne();
+    if (!found || found.status === 'DONE' || found.status === 'FAILED') return;
+    const kind = this.kinds.get(found.kind);
+    await this.dataSource.query(
+      `UPDATE imports SET status = 'RUNNING', started_at = now(), rows_total = 0, rows_accepted = 0, rows_rejected = 0, errors = '[]', failure = NULL
+       WHERE id = $1`,
+      [importId],
+    );
+    try {
+      const accepted = await this.dataSource.transaction((manager) => this.importFile(manager, found, kind));
+      this.logger.log(`import ${importId} (${found.kind}) done: ${accepted} rows accepted`);
+      if (accepted > 0) await this.pendingChecks.kick();
+    } catch (error) {
+      if (error instanceof HeaderError) {
+        await this.finishFailed(importId, error.message, [{ line: 1, message: error.message }]);
+        return;
+      }
+      const attempts = defaultJobOptions.attempts;
+      if (!context || context.attemptsMade + 1 >= attempts) await this.finishFailed(importId, 'The import failed unexpectedly; see the worker log.', []);
+      throw error;
+    }
+  }
+
+  /** Streams, validates, stages and merges the file in the caller's transaction; returns the rows accepted. */
+  private async importFile(manager: EntityManager, found: Import, kind: ImportKind): Promise<number> {
+    const errors = new ErrorLog();
+    let malformed = 0;
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    await manager.query(`CREATE TEMP TABLE ${STAGING_TABLE} (line int NOT NULL, ${kind.stagingColumns}) ON COMMIT DROP`);
+    const encoder = new StagingEncoder(kind, errors, (rows) =>
+      this.dataSource.query(`UPDATE imports SET rows_total = $2 WHERE id = $1`, [found.id, rows]).then(() => undefined),
+    );
+    const parser = parse({
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+    });
+    // The parser's own messages may quote a field (a BSN): report its error code only.
+    parser.on('skip', (error: CsvError | undefined) => {
+      malformed++;
+      errors.add(Number(error?.lines ?? 0), `malformed CSV (${error?.code ?? 'unreadable row'})`);
+    });
+    await pipeline(createReadStream(found.filePath), parser, encoder, client.query(copyFrom(`COPY ${STAGING_TABLE} FROM STDIN`)));
+
+    const merged = await kind.merge(manager, { importId: found.id, schoolId: found.schoolId });
+    const rowsTotal = encoder.rows + malformed;
+    const rowsRejected = errors.count + merged.rejected;
+    const rowsAccepted = rowsTotal - rowsRejected;
+    const counters = { rowsTotal, rowsAccepted, rowsRejected };
+    await manager.query(
+      `UPDATE imports SET status = 'DONE', rows_total = $2, rows_accepted = $3, rows_rejected = $4, errors = $5, finished_at = now() WHERE id = $1`,
+      [found.id, rowsTotal, rowsAccepted, rowsRejected, JSON.stringify(firstErrors(errors.first, merged.errors))],
+    );
+    await this.audit.record(manager, SYSTEM_ACTOR, { action: 'IMPORT_DONE', subjectType: 'IMPORT', subjectId: found.id, after: counters });
+    return rowsAccepted;
+  }
+
+  private async finishFailed(importId: string, failure: string, errors: ImportRowError[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE imports SET status = 'FAILED', failure = $2, errors = $3, finished_at = now() WHERE id = $1`, [
+        importId,
+        failure,
+        JSON.stringify(errors),
+      ]);
+      await this.audit.record(manager, SYSTEM_ACTOR, { action: 'IMPORT_FAILED', subjectType: 'IMPORT', subjectId: importId, after: { failure } });
+    });
+  }
+}
