@@ -1,4 +1,5 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+import { ExemptionRequestedOn1763900600000 } from './1763900600000-exemption-requested-on';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
-export const migrations = [InitialSchema1763900000000];
+export const migrations = [InitialSchema1763900000000, ExemptionRequestedOn1763900600000];

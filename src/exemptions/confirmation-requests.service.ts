@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, SYSTEM_ACTOR } from '../common/auth/actor';
+import { requireVisible, schoolScope } from '../common/auth/tenancy';
+import { RuleViolationProblem } from '../common/errors/problems';
+import { Page, pageOf } from '../common/http/validators';
+import { ConfirmationRequest } from './exemption.entity';
+import { amsterdamToday, blockerReasons, ExemptionWorkflow } from './exemption-workflow.service';
+import { ConfirmationRequestResponse, ListConfirmationRequestsQuery, RespondToConfirmationRequestDto } from './confirmation-requests.dto';
+
+interface RequestRow {
+  id: string;
+  exemption_id: string;
+  declaration_id: string;
+  school_id: string;
+  period_start: string;
+  period_end: string;
+  hours: string;
+  issued_on: string;
+  due_on: string;
+  status: ConfirmationRequest['status'];
+  issued: boolean | null;
+  note: string | null;
+  responded_at: Date | null;
+  created_at: Date;
+}
+
+const SELECT_REQUESTS = `
+  SELECT r.id, r.exemption_id, r.declaration_id, r.school_id, r.status, r.issued, r.note, r.responded_at, r.created_at,
+         to_char(r.due_on, 'YYYY-MM-DD') AS due_on, d.hours,
+         to_char(d.period_start, 'YYYY-MM-DD') AS period_start, to_char(d.period_end, 'YYYY-MM-DD') AS period_end,
+         to_char(d.issued_on, 'YYYY-MM-DD') AS issued_on
+    FROM confirmation_requests r JOIN hours_declarations d ON d.id = r.declaration_id`;
+
+/** The school's side of the exemption workflow: did it issue the declaration DUO cannot match to a contract? */
+@Injectable()
+export class ConfirmationRequestsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workflow: ExemptionWorkflow,
+  ) {}
+
+  async list(actor: Actor, query: ListConfirmationRequestsQuery): Promise<Page<ConfirmationRequestResponse>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const schoolId = schoolScope(actor, query.schoolId);
+    if (schoolId) where.push(`r.school_id = $${params.push(schoolId)}`);
+    if (query.status) where.push(`r.status = $${params.push(query.status)}`);
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM confirmation_requests r ${filter}`, params);
+    const rows: RequestRow[] = await this.dataSource.query(
+      `${SELECT_REQUESTS} ${filter} ORDER BY r.due_on, r.created_at, r.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.pageSize, (query.page - 1) * query.pageSize],
+    );
+    return pageOf(rows.map((row) => toResponse(actor, row)), total, query);
+  }
+
+  /**
+   * The school's answer. Not issued: the declaration is REJECTED, a forgery report (aangifte van valsheid
+   * in geschrifte) is recorded and the exemption REFUSED, automatically. Issued: once no school is still
+   * asked, the case is READY_FOR_DECISION, or goes to the learner when a flag or the keurmerk stands in the way.
+   */
+  async respond(actor: Actor, id: string, dto: RespondToConfirmationRequestDto): Promise<ConfirmationRequestResponse> {
+    const visible = requireVisible(actor, await this.find(this.dataSource.manager, id), 'Confirmation request');
+    await this.dataSource.transaction(async (manager) => {
+      const exemption = await this.workflow.lock(manager, visible.exemption_id);
+      const request = (await this.find(manager, id)) as RequestRow;
+      if (request.status !== 'PENDING') throw new RuleViolationProblem(`This confirmation request is ${request.status} and takes no answer.`, 'issued');
+      const status = dto.issued ? 'CONFIRMED' : 'DENIED';
+      await manager.update(ConfirmationRequest, { id }, {
+        status,
+        issued: dto.issued,
+        note: dto.note ?? null,
+        respondedBy: actor.id,
+        respondedAt: () => 'now()',
+      });
+      const forgeryReportId = dto.issued ? null : await this.reportForgery(manager, request);
+      await this.workflow.auditRequest(manager, actor, 'RESPOND', id, { status: 'PENDING' }, {
+        status, issued: dto.issued, note: dto.note ?? null, ...(forgeryReportId ? { forgeryReportId } : {}),
+      });
+
+      const answered = { declarationId: request.declaration_id, confirmationRequestId: id, issued: dto.issued };
+      if (!dto.issued) {
+        await this.workflow.record(manager, actor, exemption.id, exemption.status, { action: 'SCHOOL_DENIED', status: exemption.status, details: answered });
+        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, {
+          action: 'REFUSE',
+          status: 'REFUSED',
+          reason: `The school stated it did not issue hours declaration ${request.declaration_id}; a forgery report was recorded.`,
+          details: { forgeryReportId },
+        });
+        return;
+      }
+      const next = await this.afterConfirmation(manager, exemption.id);
+      if (next.status === 'AWAITING_LEARNER_EVIDENCE') {
+        await this.workflow.record(manager, actor, exemption.id, exemption.status, { action: 'SCHOOL_CONFIRMED', status: exemption.status, details: answered });
+        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, { action: 'REQUEST_LEARNER_EVIDENCE', status: next.status, reason: next.reason });
+      } else {
+        await this.workflow.step(manager, actor, exemption, { action: 'SCHOOL_CONFIRMED', status: next.status, details: answered });
+      }
+    });
+    return toResponse(actor, (await this.find(this.dataSource.manager, id)) as RequestRow);
+  }
+
+  /** Where the case stands once a school confirmed: still waiting for other schools, ready, or blocked. */
+  private async afterConfirmation(manager: EntityManager, exemptionId: string) {
+    const [{ pending }]: { pending: number }[] = await manager.query(
+      `SELECT count(*)::int AS pending FROM confirmation_requests WHERE exemption_id = $1 AND status = 'PENDING'`,
+      [exemptionId],
+    );
+    if (pending > 0) return { status: 'AWAITING_SCHOOL' as const, reason: null };
+    const declarationIds = (
+      await manager.query<{ id: string }[]>(`SELECT declaration_id AS id FROM exemption_declarations WHERE exemption_id = $1`, [exemptionId])
+    ).map((row) => row.id);
+    const standings = await this.workflow.standings(manager, declarationIds, amsterdamToday());
+    const reason = blockerReasons({
+      openHighFlag: standings.some((s) => s.open_high_flag),
+      keurmerkWithdrawn: standings.some((s) => s.keurmerk_withdrawn),
+    });
+    return reason ? { status: 'AWAITING_LEARNER_EVIDENCE' as const, reason } : { status: 'READY_FOR_DECISION' as const, reason: null };
+  }
+
+  private async reportForgery(manager: EntityManager, request: RequestRow): Promise<string> {
+    const [report]: { id: string }[] = await manager.query(
+      `INSERT INTO forgery_reports (declaration_id, school_id, exemption_id, confirmation_request_id)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (declaration_id) DO UPDATE SET declaration_id = EXCLUDED.declaration_id
+       RETURNING id`,
+      [request.declaration_id, request.school_id, request.exemption_id, request.id],
+    );
+    return report.id;
+  }
+
+  private async find(manager: EntityManager, id: string): Promise<(RequestRow & { schoolId: string }) | undefined> {
+    const [row]: RequestRow[] = await manager.query(`${SELECT_REQUESTS} WHERE r.id = $1`, [id]);
+    return row && { ...row, schoolId: row.school_id };
+  }
+}
+
+function toResponse(actor: Actor, row: RequestRow): ConfirmationRequestResponse {
+  return {
+    id: row.id,
+    declarationId: row.declaration_id,
+    schoolId: row.school_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    hours: Number(row.hours),
+    issuedOn: row.issued_on,
+    dueOn: row.due_on,
+    status: row.status,
+    issued: row.issued,
+    note: row.note,
+    respondedAt: row.responded_at,
+    createdAt: row.created_at,
+    ...(actor.role === 'SCHOOL' ? {} : { exemptionId: row.exemption_id }),
+  };
+}

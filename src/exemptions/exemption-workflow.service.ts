@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Actor, isSystemActor } from '../common/auth/actor';
+import { NotFoundProblem } from '../common/errors/problems';
+import { Exemption, ExemptionStatus, ExemptionTimelineEntry } from './exemption.entity';
+
+/** Today in Europe/Amsterdam, as YYYY-MM-DD: the day deadlines and keurmerk status are measured on. */
+export function amsterdamToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+}
+
+/**
+ * A declaration's standing for an exemption on the day `asOf` (a query parameter placeholder), per DOMAIN.md "The exemption workflow":
+ * backed = a contract known at DUO (a DUO payment names the same learner and the school's KvK number);
+ * open_high_flag = a HIGH flag still OPEN or IN_REVIEW on the declaration;
+ * keurmerk_withdrawn = the school's keurmerk is withdrawn (intrekking) that day.
+ */
+export const declarationStanding = (asOf: string): string => `
+  SELECT d.id AS declaration_id, d.school_id, d.learner_id, d.hours,
+         EXISTS (SELECT 1 FROM duo_payments p
+                  WHERE p.learner_id = d.learner_id AND p.school_kvk = s.kvk_number) AS backed,
+         EXISTS (SELECT 1 FROM flags f
+                  WHERE f.subject_type = 'HOURS_DECLARATION' AND f.subject_id = d.id
+                    AND f.severity = 'HIGH' AND f.status IN ('OPEN','IN_REVIEW')) AS open_high_flag,
+         keurmerk_status_on(d.school_id, ${asOf}::date) = 'WITHDRAWN' AS keurmerk_withdrawn
+  FROM hours_declarations d JOIN schools s ON s.id = d.school_id`;
+
+export interface DeclarationStanding {
+  declaration_id: string;
+  school_id: string;
+  backed: boolean;
+  open_high_flag: boolean;
+  keurmerk_withdrawn: boolean;
+}
+
+/** Why a case goes to the learner for extra evidence, in words for the timeline. */
+export function blockerReasons(causes: { overdue?: boolean; openHighFlag: boolean; keurmerkWithdrawn: boolean }): string | null {
+  const reasons = [
+    causes.overdue ? 'the school did not answer the confirmation request in time' : null,
+    causes.keurmerkWithdrawn ? "a declaring school's keurmerk is withdrawn" : null,
+    causes.openHighFlag ? 'an open HIGH flag sits on a declaration' : null,
+  ].filter((reason): reason is string => reason !== null);
+  return reasons.length > 0 ? `Learner evidence needed: ${reasons.join('; ')}.` : null;
+}
+
+export interface Step {
+  action: string;
+  status: ExemptionStatus;
+  reason?: string | null;
+  details?: object | null;
+  /** The day pending confirmation requests are closed on (EXPIRED when past due, else CANCELLED). */
+  asOf?: string;
+}
+
+/**
+ * The moving parts every step of the exemption workflow shares: the row lock, the status change,
+ * the timeline, the audit trail, and what a decision does to the declarations and open requests.
+ * Which steps are allowed when is decided by the callers (ExemptionsService, ConfirmationRequestsService).
+ */
+@Injectable()
+export class ExemptionWorkflow {
+  constructor(private readonly audit: AuditService) {}
+
+  /** The exemption, locked for this transaction: steps on one case never interleave. */
+  async lock(manager: EntityManager, id: string): Promise<Exemption> {
+    const exemption = await manager.findOne(Exemption, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!exemption) throw new NotFoundProblem('Exemption');
+    return exemption;
+  }
+
+  async standings(manager: EntityManager, declarationIds: string[], asOf: string): Promise<DeclarationStanding[]> {
+    return manager.query(`${declarationStanding('$2')} WHERE d.id = ANY($1::uuid[]) ORDER BY d.id`, [declarationIds, asOf]);
+  }
+
+  /** Records a step on a locked exemption and applies what the new status implies. */
+  async step(manager: EntityManager, actor: Actor, exemption: Exemption, step: Step): Promise<void> {
+    const before = exemption.status;
+    const decided = step.status === 'GRANTED' || step.status === 'REFUSED';
+    const by = isSystemActor(actor) ? null : actor.id;
+    await manager.update(Exemption, { id: exemption.id }, {
+      status: step.status,
+      updatedAt: () => 'now()',
+      ...(decided ? { decisionReason: step.reason ?? null, decidedBy: by, decidedAt: () => 'now()' } : {}),
+    });
+    exemption.status = step.status;
+    if (before === 'AWAITING_SCHOOL' && step.status !== 'AWAITING_SCHOOL') await this.closePendingRequests(manager, actor, exemption.id, step.asOf);
+    if (decided) await this.decideDeclarations(manager, actor, exemption.id, step.status === 'GRANTED' ? 'ACCEPTED' : 'REJECTED');
+    await this.record(manager, actor, exemption.id, before, step);
+  }
+
+  /** The timeline entry and the audit event of a step (also of the registration, with no status before). */
+  async record(manager: EntityManager, actor: Actor, exemptionId: string, before: ExemptionStatus | null, step: Step): Promise<void> {
+    await manager.insert(ExemptionTimelineEntry, {
+      exemptionId,
+      action: step.action,
+      actorId: isSystemActor(actor) ? null : actor.id,
+      statusAfter: step.status,
+      reason: step.reason ?? null,
+      details: step.details ?? null,
+    });
+    await this.audit.record(manager, actor, {
+      action: step.action,
+      subjectType: 'EXEMPTION',
+      subjectId: exemptionId,
+      before: before ? { status: before } : null,
+      after: { status: step.status, reason: step.reason ?? null, ...(step.details ? { details: step.details } : {}) },
+    });
+  }
+
+  /** When the case leaves AWAITING_SCHOOL, what the schools were still asked is closed. */
+  private async closePendingRequests(manager: EntityManager, actor: Actor, exemptionId: string, asOf = amsterdamToday()): Promise<void> {
+    // An UPDATE through TypeORM answers [rows, rowCount].
+    const [closed]: [{ id: string; status: string }[], number] = await manager.query(
+      `UPDATE confirmation_requests SET status = CASE WHEN due_on < $2::date THEN 'EXPIRED' ELSE 'CANCELLED' END
+        WHERE exemption_id = $1 AND status = 'PENDING' RETURNING id, status`,
+      [exemptionId, asOf],
+    );
+    for (const request of closed) {
+      await this.auditRequest(manager, actor, request.status === 'EXPIRED' ? 'EXPIRE' : 'CANCEL', request.id, { status: 'PENDING' }, { status: request.status });
+    }
+  }
+
+  async auditRequest(manager: EntityManager, actor: Actor, action: string, requestId: string, before: object | null, after: object): Promise<void> {
+    await this.audit.record(manager, actor, { action, subjectType: 'CONFIRMATION_REQUEST', subjectId: requestId, before, after });
+  }
+
+  /** A decision moves the declarations with it: GRANTED accepts them, REFUSED rejects them. */
+  private async decideDeclarations(manager: EntityManager, actor: Actor, exemptionId: string, status: 'ACCEPTED' | 'REJECTED'): Promise<void> {
+    const [changed]: [{ id: string; before: string }[], number] = await manager.query(
+      `UPDATE hours_declarations d SET status = $2
+         FROM (SELECT h.id, h.status FROM hours_declarations h
+                 JOIN exemption_declarations ed ON ed.declaration_id = h.id
+                WHERE ed.exemption_id = $1 AND h.status <> $2
+                FOR UPDATE OF h) old
+        WHERE d.id = old.id
+        RETURNING d.id, old.status AS before`,
+      [exemptionId, status],
+    );
+    for (const declaration of changed) {
+      await this.audit.record(manager, actor, {
+        action: status === 'ACCEPTED' ? 'ACCEPT' : 'REJECT',
+        subjectType: 'HOURS_DECLARATION',
+        subjectId: declaration.id,
+        before: { status: declaration.before },
+        after: { status, exemptionId },
+      });
+    }
+  }
+}

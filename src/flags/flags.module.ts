@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Flag, FlagEvent } from './flag.entity';
+import { FlagsController } from './flags.controller';
+import { FlagsService } from './flags.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Flag, FlagEvent])],
+  controllers: [FlagsController],
+  providers: [FlagsService],
+  exports: [FlagsService],
+})
+export class FlagsModule {}
