@@ -2,8 +2,15 @@ import { ExemptionsModule } from './exemptions/exemptions.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { ContractsModule } from './contracts/contracts.module';
+import { GroupsModule } from './groups/groups.module';
+import { HoursDeclarationsModule } from './hours-declarations/hours-declarations.module';
+import { InvoicesModule } from './invoices/invoices.module';
+import { LessonsModule } from './lessons/lessons.module';
+import { TeachersModule } from './teachers/teachers.module';
 import { SchoolsModule } from './schools/schools.module';
 import { UsersModule } from './users/users.module';
 
 /** The feature modules, loaded by both the API and the worker. */
-export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ImportsModule];
+export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ImportsModule,
+  TeachersModule, GroupsModule, LessonsModule, ContractsModule, InvoicesModule, HoursDeclarationsModule];

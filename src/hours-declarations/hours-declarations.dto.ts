@@ -1,0 +1,55 @@
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBsn, IsDateOnly, IsHours } from '../common/http/validators';
+import { MAX_SUBMITTED_HOURS } from '../submissions/submission-bounds';
+import { LearnerRef, SchoolFilterQuery } from '../submissions/submissions.dto';
+import { DECLARATION_PURPOSES, DeclarationPurpose, DeclarationStatus } from './hours-declaration.entity';
+
+const STATUSES: DeclarationStatus[] = ['RECEIVED', 'CHECKED', 'FLAGGED', 'ACCEPTED', 'REJECTED'];
+
+export class CreateHoursDeclarationDto {
+  @IsBsn()
+  learnerBsn: string;
+
+  @IsIn(DECLARATION_PURPOSES)
+  purpose: DeclarationPurpose;
+
+  @IsDateOnly()
+  periodStart: string;
+
+  /** On or after periodStart. */
+  @IsDateOnly()
+  periodEnd: string;
+
+  /** Declared hours: more than 0, at most 2000, 2 decimals. */
+  @IsHours(MAX_SUBMITTED_HOURS)
+  hours: number;
+
+  @IsDateOnly()
+  issuedOn: string;
+}
+
+export class ListHoursDeclarationsQuery extends SchoolFilterQuery {
+  @IsOptional()
+  @IsUUID()
+  learnerId?: string;
+
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: DeclarationStatus;
+
+  @IsOptional()
+  @IsIn(DECLARATION_PURPOSES)
+  purpose?: DeclarationPurpose;
+}
+
+export class HoursDeclarationResponse extends LearnerRef {
+  id: string;
+  schoolId: string;
+  purpose: DeclarationPurpose;
+  periodStart: string;
+  periodEnd: string;
+  hours: number;
+  issuedOn: string;
+  status: DeclarationStatus;
+  createdAt: Date;
+}
