@@ -1,0 +1,136 @@
+import { importCsv, newGroup, newSchoolWithUser, newTeacher, postCsv, SchoolWithUser, validBsn, waitForImport } from './support/factories';
+import { bearer, TestApp } from './support/test-app';
+
+const API = '/api/v1';
+const HEADER = 'group_code,teacher_reference,starts_at,ends_at,bsn,mode';
+
+describe('CSV lesson import', () => {
+  let t: TestApp;
+  let a: SchoolWithUser;
+  let b: SchoolWithUser;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ worker: true, env: { IMPORT_MAX_BYTES: '4096' } });
+    a = await newSchoolWithUser(t, { grantedFrom: '2024-01-01' });
+    b = await newSchoolWithUser(t, { grantedFrom: '2024-01-01' });
+    await newGroup(t, a.schoolUser, { code: 'G1' });
+    await newTeacher(t, a.schoolUser, { reference: 'T1' });
+  });
+  afterAll(() => t.close());
+
+  const counts = async (schoolId: string) =>
+    (
+      await t.sql<{ lessons: number; attendees: number }>(
+        `SELECT (SELECT count(*)::int FROM lessons WHERE school_id = $1) AS lessons,
+                (SELECT count(*)::int FROM lesson_attendees WHERE school_id = $1) AS attendees`,
+        [schoolId],
+      )
+    )[0];
+
+  it('stores the good rows as lessons with attendees, reports each bad row by line, and ends DONE', async () => {
+    const csv = [
+      HEADER,
+      `G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,${validBsn(10)},`, // line 2: lesson 1
+      `G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,${validBsn(11)},IN_PERSON`, // line 3: lesson 1
+      `G1,T1,2024-03-05T09:00:00+01:00,2024-03-05T10:30:00+01:00,${validBsn(10)},REMOTE`, // line 4: lesson 2
+      `G9,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,${validBsn(12)},`, // line 5: unknown group
+      `G1,T9,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,${validBsn(12)},`, // line 6: unknown teacher
+      `G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,123456780,`, // line 7: bad BSN
+      `G1,T1,2024-03-04T11:00:00+01:00,2024-03-04T09:00:00+01:00,${validBsn(12)},`, // line 8: ends before it starts
+      `G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T18:00:00+01:00,${validBsn(12)},`, // line 9: over 8 hours
+      `G1,T1,2024-03-04 09:00,2024-03-04T11:00:00+01:00,${validBsn(12)},`, // line 10: no offset
+      `G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,${validBsn(12)},BY_PIGEON`, // line 11: bad mode
+      `G1,T1,2024-03-04T09:00:00+01:00`, // line 12: too few fields
+    ].join('\n');
+    const result = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
+    expect(result).toMatchObject({ kind: 'LESSONS', status: 'DONE', rowsTotal: 11, rowsAccepted: 3, rowsRejected: 8 });
+    expect(result.errors.map((e) => e.line)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(result.errors[0].message).toMatch(/group_code/);
+    expect(result.errors[1].message).toMatch(/teacher_reference/);
+    expect(result.errors[2].message).toMatch(/bsn/);
+    expect(await counts(a.school.id)).toEqual({ lessons: 2, attendees: 3 });
+    const remote = await t.sql(`SELECT counts FROM lesson_attendees a JOIN lessons l ON l.id = a.lesson_id WHERE l.mode = 'REMOTE'`);
+    expect(remote).toEqual([{ counts: false }]);
+    // The lessons are readable through the API, with the import named.
+    const listed = await t.http.get(`${API}/lessons?importId=${result.id}`).set(...bearer(a.schoolUser)).expect(200);
+    expect(listed.body.total).toBe(2);
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const csv = [HEADER, `G1,T1,2024-04-01T09:00:00+02:00,2024-04-01T11:00:00+02:00,${validBsn(20)},`].join('\n');
+    const first = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
+    expect(first).toMatchObject({ status: 'DONE', rowsAccepted: 1 });
+    const before = await counts(a.school.id);
+    const learnersBefore = await t.sql(`SELECT count(*)::int AS n FROM learners`);
+    const second = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
+    expect(second).toMatchObject({ status: 'DONE', rowsRejected: 0 });
+    expect(await counts(a.school.id)).toEqual(before);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM learners`)).toEqual(learnersBefore);
+  });
+
+  it('refuses rows that disagree on the mode of one lesson, and keeps the rest', async () => {
+    const csv = [
+      HEADER,
+      `G1,T1,2024-05-01T09:00:00+02:00,2024-05-01T11:00:00+02:00,${validBsn(30)},IN_PERSON`,
+      `G1,T1,2024-05-01T09:00:00+02:00,2024-05-01T11:00:00+02:00,${validBsn(31)},REMOTE`,
+      `G1,T1,2024-05-02T09:00:00+02:00,2024-05-02T11:00:00+02:00,${validBsn(30)},`,
+    ].join('\n');
+    const result = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
+    expect(result).toMatchObject({ status: 'DONE', rowsTotal: 3, rowsAccepted: 1, rowsRejected: 2 });
+    expect(result.errors.map((e) => e.line)).toEqual([2, 3]);
+    expect(result.errors[0].message).toMatch(/mode/);
+  });
+
+  it('fails a file whose header lacks a column, reporting line 1', async () => {
+    const result = await importCsv(t, a.schoolUser, '/lessons/imports', 'group_code,teacher_reference,starts_at,bsn\nG1,T1,2024-03-04T09:00:00+01:00,x');
+    expect(result).toMatchObject({ status: 'FAILED', rowsAccepted: 0 });
+    expect(result.errors).toEqual([{ line: 1, message: expect.stringMatching(/ends_at/) }]);
+  });
+
+  it('never names a BSN in a row error', async () => {
+    const bad = '123456780';
+    const good = validBsn(40);
+    const csv = [HEADER, `G1,T1,2024-06-01T09:00:00+02:00,2024-06-01T11:00:00+02:00,${bad},`, `G9,T1,2024-06-01T09:00:00+02:00,2024-06-01T11:00:00+02:00,${good},`, `"G1,T1,${good}`].join('\n');
+    const result = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(bad);
+    expect(text).not.toContain(good);
+    expect(result.rowsRejected).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers 415 for a body that is not text/csv and 413 for a file over the limit, storing no import', async () => {
+    const before = await t.sql(`SELECT count(*)::int AS n FROM imports`);
+    const json = await t.http.post(`${API}/lessons/imports`).set(...bearer(a.schoolUser)).send({ rows: [] }).expect(415);
+    expect(json.headers['content-type']).toMatch(/application\/problem\+json/);
+    const big = `${HEADER}\n${'G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,111222333,\n'.repeat(100)}`;
+    const tooLarge = await t.http.post(`${API}/lessons/imports`).set(...bearer(a.schoolUser)).set('Content-Type', 'text/csv').send(big).expect(413);
+    expect(tooLarge.body).toMatchObject({ status: 413 });
+    expect(await t.sql(`SELECT count(*)::int AS n FROM imports`)).toEqual(before);
+  });
+
+  it('shows an import only to its own school, and to DUO, AUDITOR and ADMIN', async () => {
+    const { id } = await postCsv(t, a.schoolUser, '/lessons/imports', `${HEADER}\n`);
+    await t.http.get(`${API}/imports/${id}`).set(...bearer(b.schoolUser)).expect(404);
+    for (const role of ['DUO', 'AUDITOR', 'ADMIN'] as const) {
+      await waitForImport(t, await t.user(role), id);
+    }
+  });
+
+  it('lets only a SCHOOL upload lessons', async () => {
+    for (const role of ['DUO', 'AUDITOR', 'ADMIN'] as const) {
+      const user = await t.user(role);
+      await t.http.post(`${API}/lessons/imports`).set(...bearer(user)).set('Content-Type', 'text/csv').send(`${HEADER}\n`).expect(403);
+    }
+    await t.http.post(`${API}/lessons/imports`).set('Content-Type', 'text/csv').send(`${HEADER}\n`).expect(401);
+  });
+
+  it('audits the upload', async () => {
+    const { id } = await postCsv(t, a.schoolUser, '/lessons/imports', `${HEADER}\n`);
+    await waitForImport(t, a.schoolUser, id);
+    const events = await t.sql(`SELECT action, actor_id FROM audit_events WHERE subject_type = 'IMPORT' AND subject_id = $1 ORDER BY id`, [id]);
+    expect(events).toEqual([
+      { action: 'CREATE', actor_id: a.schoolUser.id },
+      { action: 'IMPORT_DONE', actor_id: null },
+    ]);
+  });
+});
