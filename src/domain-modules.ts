@@ -1,5 +1,6 @@
 import { ExemptionsModule } from './exemptions/exemptions.module';
 import { FlagsModule } from './flags/flags.module';
+import { ReportsModule } from './reports/reports.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { ContractsModule } from './contracts/contracts.module';
@@ -12,5 +13,5 @@ import { SchoolsModule } from './schools/schools.module';
 import { UsersModule } from './users/users.module';
 
 /** The feature modules, loaded by both the API and the worker. */
-export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ImportsModule,
+export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ReportsModule, ImportsModule,
   TeachersModule, GroupsModule, LessonsModule, ContractsModule, InvoicesModule, HoursDeclarationsModule];

@@ -10,6 +10,10 @@ export function amsterdamToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 }
 
+/** A contract is "known at DUO" when a DUO payment row names the same learner and the school's KvK number. */
+export const knownAtDuo = (learnerId: string, schoolKvk: string): string =>
+  `EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = ${learnerId} AND p.school_kvk = ${schoolKvk})`;
+
 /**
  * A declaration's standing for an exemption on the day `asOf` (a query parameter placeholder), per DOMAIN.md "The exemption workflow":
  * backed = a contract known at DUO (a DUO payment names the same learner and the school's KvK number);
@@ -18,8 +22,7 @@ export function amsterdamToday(): string {
  */
 export const declarationStanding = (asOf: string): string => `
   SELECT d.id AS declaration_id, d.school_id, d.learner_id, d.hours,
-         EXISTS (SELECT 1 FROM duo_payments p
-                  WHERE p.learner_id = d.learner_id AND p.school_kvk = s.kvk_number) AS backed,
+         ${knownAtDuo('d.learner_id', 's.kvk_number')} AS backed,
          EXISTS (SELECT 1 FROM flags f
                   WHERE f.subject_type = 'HOURS_DECLARATION' AND f.subject_id = d.id
                     AND f.severity = 'HIGH' AND f.status IN ('OPEN','IN_REVIEW')) AS open_high_flag,
