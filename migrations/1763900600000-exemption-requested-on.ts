@@ -8,8 +8,12 @@ export class ExemptionRequestedOn1763900600000 implements MigrationInterface {
   name = 'ExemptionRequestedOn1763900600000';
 
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE exemptions ADD COLUMN requested_on date NOT NULL DEFAULT ((now() AT TIME ZONE 'Europe/Amsterdam')::date)`);
-    await q.query(`CREATE INDEX exemption_declarations_declaration ON exemption_declarations (declaration_id)`);
+    await q.query(
+      `ALTER TABLE exemptions ADD COLUMN requested_on date NOT NULL DEFAULT ((now() AT TIME ZONE 'Europe/Amsterdam')::date)`,
+    );
+    await q.query(
+      `CREATE INDEX exemption_declarations_declaration ON exemption_declarations (declaration_id)`,
+    );
     await q.query(`CREATE INDEX forgery_reports_school ON forgery_reports (school_id)`);
   }
 

@@ -19,7 +19,10 @@ export class ConfirmationRequestsController {
   constructor(private readonly requests: ConfirmationRequestsService) {}
 
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: ListConfirmationRequestsQuery): Promise<Page<ConfirmationRequestResponse>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListConfirmationRequestsQuery,
+  ): Promise<Page<ConfirmationRequestResponse>> {
     return this.requests.list(actor, query);
   }
 

@@ -7,7 +7,11 @@ import { RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { ConfirmationRequest } from './exemption.entity';
 import { amsterdamToday, blockerReasons, ExemptionWorkflow } from './exemption-workflow.service';
-import { ConfirmationRequestResponse, ListConfirmationRequestsQuery, RespondToConfirmationRequestDto } from './confirmation-requests.dto';
+import {
+  ConfirmationRequestResponse,
+  ListConfirmationRequestsQuery,
+  RespondToConfirmationRequestDto,
+} from './confirmation-requests.dto';
 
 interface RequestRow {
   id: string;
@@ -48,12 +52,19 @@ export class ConfirmationRequestsService {
     if (schoolId) where.push(`r.school_id = $${params.push(schoolId)}`);
     if (query.status) where.push(`r.status = $${params.push(query.status)}`);
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM confirmation_requests r ${filter}`, params);
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM confirmation_requests r ${filter}`,
+      params,
+    );
     const rows: RequestRow[] = await this.dataSource.query(
       `${SELECT_REQUESTS} ${filter} ORDER BY r.due_on, r.created_at, r.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, query.pageSize, (query.page - 1) * query.pageSize],
     );
-    return pageOf(rows.map((row) => toResponse(actor, row)), total, query);
+    return pageOf(
+      rows.map((row) => toResponse(actor, row)),
+      total,
+      query,
+    );
   }
 
   /**
@@ -61,28 +72,62 @@ export class ConfirmationRequestsService {
    * in geschrifte) is recorded and the exemption REFUSED, automatically. Issued: once no school is still
    * asked, the case is READY_FOR_DECISION, or goes to the learner when a flag or the keurmerk stands in the way.
    */
-  async respond(actor: Actor, id: string, dto: RespondToConfirmationRequestDto): Promise<ConfirmationRequestResponse> {
-    const visible = requireVisible(actor, await this.find(this.dataSource.manager, id), 'Confirmation request');
+  async respond(
+    actor: Actor,
+    id: string,
+    dto: RespondToConfirmationRequestDto,
+  ): Promise<ConfirmationRequestResponse> {
+    const visible = requireVisible(
+      actor,
+      await this.find(this.dataSource.manager, id),
+      'Confirmation request',
+    );
     await this.dataSource.transaction(async (manager) => {
       const exemption = await this.workflow.lock(manager, visible.exemption_id);
       const request = (await this.find(manager, id)) as RequestRow;
-      if (request.status !== 'PENDING') throw new RuleViolationProblem(`This confirmation request is ${request.status} and takes no answer.`, 'issued');
+      if (request.status !== 'PENDING')
+        throw new RuleViolationProblem(
+          `This confirmation request is ${request.status} and takes no answer.`,
+          'issued',
+        );
       const status = dto.issued ? 'CONFIRMED' : 'DENIED';
-      await manager.update(ConfirmationRequest, { id }, {
-        status,
-        issued: dto.issued,
-        note: dto.note ?? null,
-        respondedBy: actor.id,
-        respondedAt: () => 'now()',
-      });
+      await manager.update(
+        ConfirmationRequest,
+        { id },
+        {
+          status,
+          issued: dto.issued,
+          note: dto.note ?? null,
+          respondedBy: actor.id,
+          respondedAt: () => 'now()',
+        },
+      );
       const forgeryReportId = dto.issued ? null : await this.reportForgery(manager, request);
-      await this.workflow.auditRequest(manager, actor, 'RESPOND', id, { status: 'PENDING' }, {
-        status, issued: dto.issued, note: dto.note ?? null, ...(forgeryReportId ? { forgeryReportId } : {}),
-      });
+      await this.workflow.auditRequest(
+        manager,
+        actor,
+        'RESPOND',
+        id,
+        { status: 'PENDING' },
+        {
+          status,
+          issued: dto.issued,
+          note: dto.note ?? null,
+          ...(forgeryReportId ? { forgeryReportId } : {}),
+        },
+      );
 
-      const answered = { declarationId: request.declaration_id, confirmationRequestId: id, issued: dto.issued };
+      const answered = {
+        declarationId: request.declaration_id,
+        confirmationRequestId: id,
+        issued: dto.issued,
+      };
       if (!dto.issued) {
-        await this.workflow.record(manager, actor, exemption.id, exemption.status, { action: 'SCHOOL_DENIED', status: exemption.status, details: answered });
+        await this.workflow.record(manager, actor, exemption.id, exemption.status, {
+          action: 'SCHOOL_DENIED',
+          status: exemption.status,
+          details: answered,
+        });
         await this.workflow.step(manager, SYSTEM_ACTOR, exemption, {
           action: 'REFUSE',
           status: 'REFUSED',
@@ -93,10 +138,22 @@ export class ConfirmationRequestsService {
       }
       const next = await this.afterConfirmation(manager, exemption.id);
       if (next.status === 'AWAITING_LEARNER_EVIDENCE') {
-        await this.workflow.record(manager, actor, exemption.id, exemption.status, { action: 'SCHOOL_CONFIRMED', status: exemption.status, details: answered });
-        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, { action: 'REQUEST_LEARNER_EVIDENCE', status: next.status, reason: next.reason });
+        await this.workflow.record(manager, actor, exemption.id, exemption.status, {
+          action: 'SCHOOL_CONFIRMED',
+          status: exemption.status,
+          details: answered,
+        });
+        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, {
+          action: 'REQUEST_LEARNER_EVIDENCE',
+          status: next.status,
+          reason: next.reason,
+        });
       } else {
-        await this.workflow.step(manager, actor, exemption, { action: 'SCHOOL_CONFIRMED', status: next.status, details: answered });
+        await this.workflow.step(manager, actor, exemption, {
+          action: 'SCHOOL_CONFIRMED',
+          status: next.status,
+          details: answered,
+        });
       }
     });
     return toResponse(actor, (await this.find(this.dataSource.manager, id)) as RequestRow);
@@ -110,14 +167,19 @@ export class ConfirmationRequestsService {
     );
     if (pending > 0) return { status: 'AWAITING_SCHOOL' as const, reason: null };
     const declarationIds = (
-      await manager.query<{ id: string }[]>(`SELECT declaration_id AS id FROM exemption_declarations WHERE exemption_id = $1`, [exemptionId])
+      await manager.query<{ id: string }[]>(
+        `SELECT declaration_id AS id FROM exemption_declarations WHERE exemption_id = $1`,
+        [exemptionId],
+      )
     ).map((row) => row.id);
     const standings = await this.workflow.standings(manager, declarationIds, amsterdamToday());
     const reason = blockerReasons({
       openHighFlag: standings.some((s) => s.open_high_flag),
       keurmerkWithdrawn: standings.some((s) => s.keurmerk_withdrawn),
     });
-    return reason ? { status: 'AWAITING_LEARNER_EVIDENCE' as const, reason } : { status: 'READY_FOR_DECISION' as const, reason: null };
+    return reason
+      ? { status: 'AWAITING_LEARNER_EVIDENCE' as const, reason }
+      : { status: 'READY_FOR_DECISION' as const, reason: null };
   }
 
   private async reportForgery(manager: EntityManager, request: RequestRow): Promise<string> {
@@ -131,7 +193,10 @@ export class ConfirmationRequestsService {
     return report.id;
   }
 
-  private async find(manager: EntityManager, id: string): Promise<(RequestRow & { schoolId: string }) | undefined> {
+  private async find(
+    manager: EntityManager,
+    id: string,
+  ): Promise<(RequestRow & { schoolId: string }) | undefined> {
     const [row]: RequestRow[] = await manager.query(`${SELECT_REQUESTS} WHERE r.id = $1`, [id]);
     return row && { ...row, schoolId: row.school_id };
   }

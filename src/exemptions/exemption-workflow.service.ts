@@ -38,7 +38,11 @@ export interface DeclarationStanding {
 }
 
 /** Why a case goes to the learner for extra evidence, in words for the timeline. */
-export function blockerReasons(causes: { overdue?: boolean; openHighFlag: boolean; keurmerkWithdrawn: boolean }): string | null {
+export function blockerReasons(causes: {
+  overdue?: boolean;
+  openHighFlag: boolean;
+  keurmerkWithdrawn: boolean;
+}): string | null {
   const reasons = [
     causes.overdue ? 'the school did not answer the confirmation request in time' : null,
     causes.keurmerkWithdrawn ? "a declaring school's keurmerk is withdrawn" : null,
@@ -67,13 +71,23 @@ export class ExemptionWorkflow {
 
   /** The exemption, locked for this transaction: steps on one case never interleave. */
   async lock(manager: EntityManager, id: string): Promise<Exemption> {
-    const exemption = await manager.findOne(Exemption, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const exemption = await manager.findOne(Exemption, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!exemption) throw new NotFoundProblem('Exemption');
     return exemption;
   }
 
-  async standings(manager: EntityManager, declarationIds: string[], asOf: string): Promise<DeclarationStanding[]> {
-    return manager.query(`${declarationStanding('$2')} WHERE d.id = ANY($1::uuid[]) ORDER BY d.id`, [declarationIds, asOf]);
+  async standings(
+    manager: EntityManager,
+    declarationIds: string[],
+    asOf: string,
+  ): Promise<DeclarationStanding[]> {
+    return manager.query(`${declarationStanding('$2')} WHERE d.id = ANY($1::uuid[]) ORDER BY d.id`, [
+      declarationIds,
+      asOf,
+    ]);
   }
 
   /** Records a step on a locked exemption and applies what the new status implies. */
@@ -81,19 +95,36 @@ export class ExemptionWorkflow {
     const before = exemption.status;
     const decided = step.status === 'GRANTED' || step.status === 'REFUSED';
     const by = isSystemActor(actor) ? null : actor.id;
-    await manager.update(Exemption, { id: exemption.id }, {
-      status: step.status,
-      updatedAt: () => 'now()',
-      ...(decided ? { decisionReason: step.reason ?? null, decidedBy: by, decidedAt: () => 'now()' } : {}),
-    });
+    await manager.update(
+      Exemption,
+      { id: exemption.id },
+      {
+        status: step.status,
+        updatedAt: () => 'now()',
+        ...(decided ? { decisionReason: step.reason ?? null, decidedBy: by, decidedAt: () => 'now()' } : {}),
+      },
+    );
     exemption.status = step.status;
-    if (before === 'AWAITING_SCHOOL' && step.status !== 'AWAITING_SCHOOL') await this.closePendingRequests(manager, actor, exemption.id, step.asOf);
-    if (decided) await this.decideDeclarations(manager, actor, exemption.id, step.status === 'GRANTED' ? 'ACCEPTED' : 'REJECTED');
+    if (before === 'AWAITING_SCHOOL' && step.status !== 'AWAITING_SCHOOL')
+      await this.closePendingRequests(manager, actor, exemption.id, step.asOf);
+    if (decided)
+      await this.decideDeclarations(
+        manager,
+        actor,
+        exemption.id,
+        step.status === 'GRANTED' ? 'ACCEPTED' : 'REJECTED',
+      );
     await this.record(manager, actor, exemption.id, before, step);
   }
 
   /** The timeline entry and the audit event of a step (also of the registration, with no status before). */
-  async record(manager: EntityManager, actor: Actor, exemptionId: string, before: ExemptionStatus | null, step: Step): Promise<void> {
+  async record(
+    manager: EntityManager,
+    actor: Actor,
+    exemptionId: string,
+    before: ExemptionStatus | null,
+    step: Step,
+  ): Promise<void> {
     await manager.insert(ExemptionTimelineEntry, {
       exemptionId,
       action: step.action,
@@ -107,12 +138,21 @@ export class ExemptionWorkflow {
       subjectType: 'EXEMPTION',
       subjectId: exemptionId,
       before: before ? { status: before } : null,
-      after: { status: step.status, reason: step.reason ?? null, ...(step.details ? { details: step.details } : {}) },
+      after: {
+        status: step.status,
+        reason: step.reason ?? null,
+        ...(step.details ? { details: step.details } : {}),
+      },
     });
   }
 
   /** When the case leaves AWAITING_SCHOOL, what the schools were still asked is closed. */
-  private async closePendingRequests(manager: EntityManager, actor: Actor, exemptionId: string, asOf = amsterdamToday()): Promise<void> {
+  private async closePendingRequests(
+    manager: EntityManager,
+    actor: Actor,
+    exemptionId: string,
+    asOf = amsterdamToday(),
+  ): Promise<void> {
     // An UPDATE through TypeORM answers [rows, rowCount].
     const [closed]: [{ id: string; status: string }[], number] = await manager.query(
       `UPDATE confirmation_requests SET status = CASE WHEN due_on < $2::date THEN 'EXPIRED' ELSE 'CANCELLED' END
@@ -120,16 +160,41 @@ export class ExemptionWorkflow {
       [exemptionId, asOf],
     );
     for (const request of closed) {
-      await this.auditRequest(manager, actor, request.status === 'EXPIRED' ? 'EXPIRE' : 'CANCEL', request.id, { status: 'PENDING' }, { status: request.status });
+      await this.auditRequest(
+        manager,
+        actor,
+        request.status === 'EXPIRED' ? 'EXPIRE' : 'CANCEL',
+        request.id,
+        { status: 'PENDING' },
+        { status: request.status },
+      );
     }
   }
 
-  async auditRequest(manager: EntityManager, actor: Actor, action: string, requestId: string, before: object | null, after: object): Promise<void> {
-    await this.audit.record(manager, actor, { action, subjectType: 'CONFIRMATION_REQUEST', subjectId: requestId, before, after });
+  async auditRequest(
+    manager: EntityManager,
+    actor: Actor,
+    action: string,
+    requestId: string,
+    before: object | null,
+    after: object,
+  ): Promise<void> {
+    await this.audit.record(manager, actor, {
+      action,
+      subjectType: 'CONFIRMATION_REQUEST',
+      subjectId: requestId,
+      before,
+      after,
+    });
   }
 
   /** A decision moves the declarations with it: GRANTED accepts them, REFUSED rejects them. */
-  private async decideDeclarations(manager: EntityManager, actor: Actor, exemptionId: string, status: 'ACCEPTED' | 'REJECTED'): Promise<void> {
+  private async decideDeclarations(
+    manager: EntityManager,
+    actor: Actor,
+    exemptionId: string,
+    status: 'ACCEPTED' | 'REJECTED',
+  ): Promise<void> {
     const [changed]: [{ id: string; before: string }[], number] = await manager.query(
       `UPDATE hours_declarations d SET status = $2
          FROM (SELECT h.id, h.status FROM hours_declarations h

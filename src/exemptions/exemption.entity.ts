@@ -3,7 +3,12 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 export const EXEMPTION_GROUNDS = ['AGI', 'MEDICAL', 'AVI'] as const;
 export type ExemptionGrounds = (typeof EXEMPTION_GROUNDS)[number];
 export const EXEMPTION_STATUSES = [
-  'READY_FOR_DECISION', 'AWAITING_SCHOOL', 'AWAITING_LEARNER_EVIDENCE', 'INTENDED_REFUSAL', 'GRANTED', 'REFUSED',
+  'READY_FOR_DECISION',
+  'AWAITING_SCHOOL',
+  'AWAITING_LEARNER_EVIDENCE',
+  'INTENDED_REFUSAL',
+  'GRANTED',
+  'REFUSED',
 ] as const;
 export type ExemptionStatus = (typeof EXEMPTION_STATUSES)[number];
 
@@ -76,7 +81,13 @@ export class ExemptionTimelineEntry {
   details: object | null;
 }
 
-export const CONFIRMATION_REQUEST_STATUSES = ['PENDING', 'CONFIRMED', 'DENIED', 'EXPIRED', 'CANCELLED'] as const;
+export const CONFIRMATION_REQUEST_STATUSES = [
+  'PENDING',
+  'CONFIRMED',
+  'DENIED',
+  'EXPIRED',
+  'CANCELLED',
+] as const;
 export type ConfirmationRequestStatus = (typeof CONFIRMATION_REQUEST_STATUSES)[number];
 
 /** DUO asks a school whether it issued an hours declaration that no contract at DUO backs. */

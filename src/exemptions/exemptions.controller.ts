@@ -29,7 +29,10 @@ export class ExemptionsController {
 
   @Get()
   @Roles('DUO', 'AUDITOR', 'ADMIN')
-  list(@CurrentActor() actor: Actor, @Query() query: ListExemptionsQuery): Promise<Page<ExemptionSummaryResponse>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListExemptionsQuery,
+  ): Promise<Page<ExemptionSummaryResponse>> {
     return this.exemptions.list(actor, query);
   }
 
@@ -43,7 +46,11 @@ export class ExemptionsController {
   @Post(':id/actions')
   @HttpCode(200)
   @Roles('DUO')
-  act(@CurrentActor() actor: Actor, @Param() { id }: ExemptionIdParam, @Body() dto: ExemptionActionDto): Promise<ExemptionResponse> {
+  act(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: ExemptionIdParam,
+    @Body() dto: ExemptionActionDto,
+  ): Promise<ExemptionResponse> {
     return this.exemptions.act(actor, id, dto);
   }
 }

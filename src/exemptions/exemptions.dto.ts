@@ -1,5 +1,18 @@
 import {
-  ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min,
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
 } from 'class-validator';
 import { IsBsn, IsDateOnly, PageQuery } from '../common/http/validators';
 import { EXEMPTION_GROUNDS, EXEMPTION_STATUSES, ExemptionGrounds, ExemptionStatus } from './exemption.entity';
@@ -33,7 +46,11 @@ export class CreateExemptionDto {
 }
 
 export const EXEMPTION_ACTIONS = [
-  'REQUEST_LEARNER_EVIDENCE', 'RECORD_LEARNER_EVIDENCE', 'ANNOUNCE_INTENDED_REFUSAL', 'GRANT', 'REFUSE',
+  'REQUEST_LEARNER_EVIDENCE',
+  'RECORD_LEARNER_EVIDENCE',
+  'ANNOUNCE_INTENDED_REFUSAL',
+  'GRANT',
+  'REFUSE',
 ] as const;
 export type ExemptionAction = (typeof EXEMPTION_ACTIONS)[number];
 
@@ -117,4 +134,3 @@ export class ExemptionResponse extends ExemptionSummaryResponse {
   confirmationRequests: ExemptionConfirmationRequestView[];
   timeline: TimelineEntryResponse[];
 }
-

@@ -7,7 +7,12 @@ import { NotFoundProblem, RuleViolationProblem, ValidationProblem } from '../com
 import { Page, pageOf } from '../common/http/validators';
 import { LearnersService } from '../learners/learners.service';
 import { Exemption, ExemptionStatus } from './exemption.entity';
-import { amsterdamToday, blockerReasons, declarationStanding, ExemptionWorkflow } from './exemption-workflow.service';
+import {
+  amsterdamToday,
+  blockerReasons,
+  declarationStanding,
+  ExemptionWorkflow,
+} from './exemption-workflow.service';
 import {
   CreateExemptionDto,
   ExemptionAction,
@@ -74,7 +79,8 @@ export class ExemptionsService {
   async create(actor: Actor, dto: CreateExemptionDto): Promise<ExemptionCreatedResponse> {
     const today = amsterdamToday();
     const requestedOn = dto.requestedOn ?? today;
-    if (requestedOn > today) throw new RuleViolationProblem('requestedOn may not lie in the future.', 'requestedOn');
+    if (requestedOn > today)
+      throw new RuleViolationProblem('requestedOn may not lie in the future.', 'requestedOn');
     return this.dataSource.transaction(async (manager) => {
       const learnerId = await this.findLearner(manager, dto.learnerBsn);
       await this.requireUsableDeclarations(manager, learnerId, dto.declarationIds);
@@ -83,7 +89,11 @@ export class ExemptionsService {
       const keurmerkWithdrawn = standings.some((s) => s.keurmerk_withdrawn);
       const unbacked = standings.filter((s) => !s.backed).map((s) => s.declaration_id);
       const blocked = blockerReasons({ openHighFlag, keurmerkWithdrawn });
-      const status: ExemptionStatus = blocked ? 'AWAITING_LEARNER_EVIDENCE' : unbacked.length > 0 ? 'AWAITING_SCHOOL' : 'READY_FOR_DECISION';
+      const status: ExemptionStatus = blocked
+        ? 'AWAITING_LEARNER_EVIDENCE'
+        : unbacked.length > 0
+          ? 'AWAITING_SCHOOL'
+          : 'READY_FOR_DECISION';
 
       const [{ id }]: { id: string }[] = await manager.query(
         `INSERT INTO exemptions (learner_id, grounds, status, exam_attempts, requested_on, created_by)
@@ -94,12 +104,19 @@ export class ExemptionsService {
         `INSERT INTO exemption_declarations (exemption_id, declaration_id) SELECT $1, unnest($2::uuid[])`,
         [id, dto.declarationIds],
       );
-      const requests = status === 'AWAITING_SCHOOL' ? await this.requestConfirmations(manager, actor, id, unbacked, today) : [];
+      const requests =
+        status === 'AWAITING_SCHOOL'
+          ? await this.requestConfirmations(manager, actor, id, unbacked, today)
+          : [];
       await this.workflow.record(manager, actor, id, null, {
         action: 'REGISTER',
         status,
         reason: blocked,
-        details: { declarationIds: dto.declarationIds, withoutDuoContract: unbacked, confirmationRequestIds: requests },
+        details: {
+          declarationIds: dto.declarationIds,
+          withoutDuoContract: unbacked,
+          confirmationRequestIds: requests,
+        },
       });
       return { id, status };
     });
@@ -111,13 +128,20 @@ export class ExemptionsService {
     if (query.status) where.push(`e.status = $${params.push(query.status)}`);
     if (query.learnerId) where.push(`e.learner_id = $${params.push(query.learnerId)}`);
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM exemptions e ${filter}`, params);
-    const rows = await this.rows(actor, `${filter} ORDER BY e.created_at DESC, e.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
-      ...params,
-      query.pageSize,
-      (query.page - 1) * query.pageSize,
-    ]);
-    return pageOf(rows.map((row) => this.summary(actor, row)), total, query);
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM exemptions e ${filter}`,
+      params,
+    );
+    const rows = await this.rows(
+      actor,
+      `${filter} ORDER BY e.created_at DESC, e.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.pageSize, (query.page - 1) * query.pageSize],
+    );
+    return pageOf(
+      rows.map((row) => this.summary(actor, row)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ExemptionResponse> {
@@ -145,17 +169,25 @@ export class ExemptionsService {
       throw new ValidationProblem([{ name: 'reason', reason: `reason is required for ${dto.action}` }]);
     }
     if (dto.action === 'RECORD_LEARNER_EVIDENCE' && dto.verified === undefined) {
-      throw new ValidationProblem([{ name: 'verified', reason: 'verified is required for RECORD_LEARNER_EVIDENCE' }]);
+      throw new ValidationProblem([
+        { name: 'verified', reason: 'verified is required for RECORD_LEARNER_EVIDENCE' },
+      ]);
     }
     if (dto.action !== 'RECORD_LEARNER_EVIDENCE' && dto.verified !== undefined) {
-      throw new ValidationProblem([{ name: 'verified', reason: 'verified applies to RECORD_LEARNER_EVIDENCE only' }]);
+      throw new ValidationProblem([
+        { name: 'verified', reason: 'verified applies to RECORD_LEARNER_EVIDENCE only' },
+      ]);
     }
     await this.dataSource.transaction(async (manager) => {
       const exemption = await this.workflow.lock(manager, id);
       if (!ALLOWED_FROM[dto.action].includes(exemption.status)) {
-        throw new RuleViolationProblem(`${dto.action} is not allowed while the exemption is ${exemption.status}.`, 'action');
+        throw new RuleViolationProblem(
+          `${dto.action} is not allowed while the exemption is ${exemption.status}.`,
+          'action',
+        );
       }
-      if (dto.action === 'GRANT' && exemption.grounds === 'AGI') await this.requireAgiConditions(manager, exemption);
+      if (dto.action === 'GRANT' && exemption.grounds === 'AGI')
+        await this.requireAgiConditions(manager, exemption);
       await this.workflow.step(manager, actor, exemption, {
         action: dto.action,
         status: nextStatus(dto),
@@ -183,7 +215,11 @@ export class ExemptionsService {
         await this.workflow.step(manager, SYSTEM_ACTOR, exemption, {
           action: 'REQUEST_LEARNER_EVIDENCE',
           status: 'AWAITING_LEARNER_EVIDENCE',
-          reason: blockerReasons({ overdue: current.overdue, openHighFlag: current.open_high_flag, keurmerkWithdrawn: current.keurmerk_withdrawn }),
+          reason: blockerReasons({
+            overdue: current.overdue,
+            openHighFlag: current.open_high_flag,
+            keurmerkWithdrawn: current.keurmerk_withdrawn,
+          }),
           details: { asOf },
           asOf,
         });
@@ -196,7 +232,9 @@ export class ExemptionsService {
 
   /** AWAITING_SCHOOL cases with a reason to go to the learner, in one query. */
   private stalled(manager: EntityManager, asOf: string, onlyId: string | null = null) {
-    return manager.query<{ id: string; overdue: boolean; open_high_flag: boolean; keurmerk_withdrawn: boolean }[]>(
+    return manager.query<
+      { id: string; overdue: boolean; open_high_flag: boolean; keurmerk_withdrawn: boolean }[]
+    >(
       `WITH standing AS (${declarationStanding('$1')})
        SELECT e.id,
               bool_or(r.status = 'PENDING' AND r.due_on < $1::date) IS TRUE AS overdue,
@@ -216,13 +254,20 @@ export class ExemptionsService {
 
   /** The learner of the BSN (looked up by its blind index; never created by an exemption). */
   private async findLearner(manager: EntityManager, bsn: string): Promise<string> {
-    const [learner]: { id: string }[] = await manager.query(`SELECT id FROM learners WHERE bsn_hash = $1`, [this.crypto.blindIndex(bsn)]);
-    if (!learner) throw new RuleViolationProblem('No hours declarations are known for this learner.', 'declarationIds');
+    const [learner]: { id: string }[] = await manager.query(`SELECT id FROM learners WHERE bsn_hash = $1`, [
+      this.crypto.blindIndex(bsn),
+    ]);
+    if (!learner)
+      throw new RuleViolationProblem('No hours declarations are known for this learner.', 'declarationIds');
     return learner.id;
   }
 
   /** The declarations must exist, be the learner's, and not be rejected already. */
-  private async requireUsableDeclarations(manager: EntityManager, learnerId: string, declarationIds: string[]): Promise<void> {
+  private async requireUsableDeclarations(
+    manager: EntityManager,
+    learnerId: string,
+    declarationIds: string[],
+  ): Promise<void> {
     const [check]: { found: number; foreign: number; rejected: number }[] = await manager.query(
       `SELECT count(*)::int AS found,
               count(*) FILTER (WHERE learner_id <> $2)::int AS foreign,
@@ -231,31 +276,49 @@ export class ExemptionsService {
       [declarationIds, learnerId],
     );
     if (check.found < declarationIds.length || check.foreign > 0) {
-      throw new RuleViolationProblem("declarationIds must name existing hours declarations of this learner.", 'declarationIds');
+      throw new RuleViolationProblem(
+        'declarationIds must name existing hours declarations of this learner.',
+        'declarationIds',
+      );
     }
-    if (check.rejected > 0) throw new RuleViolationProblem('declarationIds include a declaration that was already rejected.', 'declarationIds');
+    if (check.rejected > 0)
+      throw new RuleViolationProblem(
+        'declarationIds include a declaration that was already rejected.',
+        'declarationIds',
+      );
   }
 
   /** A confirmation request to the school of each unbacked declaration, due in `confirmationDays` days. */
-  private async requestConfirmations(manager: EntityManager, actor: Actor, exemptionId: string, declarationIds: string[], today: string): Promise<string[]> {
-    const created: { id: string; declaration_id: string; school_id: string; due_on: string }[] = await manager.query(
-      `INSERT INTO confirmation_requests (exemption_id, declaration_id, school_id, due_on)
+  private async requestConfirmations(
+    manager: EntityManager,
+    actor: Actor,
+    exemptionId: string,
+    declarationIds: string[],
+    today: string,
+  ): Promise<string[]> {
+    const created: { id: string; declaration_id: string; school_id: string; due_on: string }[] =
+      await manager.query(
+        `INSERT INTO confirmation_requests (exemption_id, declaration_id, school_id, due_on)
        SELECT $1, d.id, d.school_id, $3::date + $4::int FROM hours_declarations d WHERE d.id = ANY($2::uuid[])
        RETURNING id, declaration_id, school_id, to_char(due_on, 'YYYY-MM-DD') AS due_on`,
-      [exemptionId, declarationIds, today, await this.confirmationDays(manager)],
-    );
+        [exemptionId, declarationIds, today, await this.confirmationDays(manager)],
+      );
     for (const request of created) {
       await this.workflow.auditRequest(manager, actor, 'CREATE', request.id, null, {
-        status: 'PENDING', declarationId: request.declaration_id, schoolId: request.school_id, dueOn: request.due_on,
+        status: 'PENDING',
+        declarationId: request.declaration_id,
+        schoolId: request.school_id,
+        dueOn: request.due_on,
       });
     }
     return created.map((request) => request.id);
   }
 
   private async confirmationDays(manager: EntityManager): Promise<number> {
-    const [rule]: { days: string | null }[] = await manager.query(`SELECT parameters->>'confirmationDays' AS days FROM rules WHERE code = $1`, [
-      CONFIRMATION_RULE,
-    ]);
+    const [rule]: { days: string | null }[] = await manager.query(
+      `SELECT parameters->>'confirmationDays' AS days FROM rules WHERE code = $1`,
+      [CONFIRMATION_RULE],
+    );
     const days = Number(rule?.days);
     return Number.isInteger(days) && days > 0 ? days : DEFAULT_CONFIRMATION_DAYS;
   }
@@ -267,11 +330,17 @@ export class ExemptionsService {
       [exemption.id],
     );
     if (Number(hours) < AGI_MIN_HOURS) {
-      throw new RuleViolationProblem(`AGI needs at least ${AGI_MIN_HOURS} hours in the declarations; they hold ${Number(hours)}.`, 'declarationIds');
+      throw new RuleViolationProblem(
+        `AGI needs at least ${AGI_MIN_HOURS} hours in the declarations; they hold ${Number(hours)}.`,
+        'declarationIds',
+      );
     }
     const required = agiRequiredAttempts(exemption.requestedOn);
     if ((exemption.examAttempts ?? 0) < required) {
-      throw new RuleViolationProblem(`AGI needs at least ${required} exam attempts for a request filed on ${exemption.requestedOn}.`, 'examAttempts');
+      throw new RuleViolationProblem(
+        `AGI needs at least ${required} exam attempts for a request filed on ${exemption.requestedOn}.`,
+        'examAttempts',
+      );
     }
   }
 
@@ -303,7 +372,15 @@ export class ExemptionsService {
       totalHours: Number(row.total_hours),
       examAttempts: row.exam_attempts,
       requestedOn: row.requested_on,
-      ...(row.decided_at ? { decision: { reason: row.decision_reason as string, decidedBy: row.decided_by, decidedAt: row.decided_at } } : {}),
+      ...(row.decided_at
+        ? {
+            decision: {
+              reason: row.decision_reason as string,
+              decidedBy: row.decided_by,
+              decidedAt: row.decided_at,
+            },
+          }
+        : {}),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

@@ -1,4 +1,12 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiProduces } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -17,7 +25,11 @@ function csvField(value: CsvValue): string {
 
 /** RFC 4180: a header line of the row keys, then one line per row. */
 export function toCsv(columns: string[], rows: CsvRow[]): string {
-  return [columns, ...rows.map((row) => columns.map((column) => row[column]))].map((line) => line.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return (
+    [columns, ...rows.map((row) => columns.map((column) => row[column]))]
+      .map((line) => line.map(csvField).join(','))
+      .join('\r\n') + '\r\n'
+  );
 }
 
 /**
@@ -25,7 +37,11 @@ export function toCsv(columns: string[], rows: CsvRow[]): string {
  * so both formats carry the same numbers from the one SQL computation.
  */
 export const CsvReport = <T>(filename: string, columns: string[], toRows: (body: T) => CsvRow[]) =>
-  applyDecorators(SetMetadata(CSV_ROWS, { filename, columns, toRows }), UseInterceptors(CsvInterceptor), ApiProduces('application/json', 'text/csv'));
+  applyDecorators(
+    SetMetadata(CSV_ROWS, { filename, columns, toRows }),
+    UseInterceptors(CsvInterceptor),
+    ApiProduces('application/json', 'text/csv'),
+  );
 
 @Injectable()
 export class CsvInterceptor implements NestInterceptor {
@@ -34,7 +50,10 @@ export class CsvInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const wantsCsv = /\btext\/csv\b/i.test(http.getRequest<Request>().headers.accept ?? '');
-    const csv = this.reflector.get<{ filename: string; columns: string[]; toRows: ToRows } | undefined>(CSV_ROWS, context.getHandler());
+    const csv = this.reflector.get<{ filename: string; columns: string[]; toRows: ToRows } | undefined>(
+      CSV_ROWS,
+      context.getHandler(),
+    );
     if (!wantsCsv || !csv) return next.handle();
     return next.handle().pipe(
       map((body: unknown) => {

@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { CsvReport } from './csv.interceptor';
-import { ComplianceReport, DeclarationsReport, ElipQuery, ElipReport, PeriodQuery, ReportSchoolParam } from './reports.dto';
+import {
+  ComplianceReport,
+  DeclarationsReport,
+  ElipQuery,
+  ElipReport,
+  PeriodQuery,
+  ReportSchoolParam,
+} from './reports.dto';
 import { ReportsService } from './reports.service';
 
 /** JSON by default; the same numbers as CSV with `Accept: text/csv`. */
@@ -15,7 +22,11 @@ export class ReportsController {
 
   @Get('declarations')
   @Roles('AUDITOR', 'DUO', 'ADMIN')
-  @CsvReport('declarations', ['from', 'to', 'submitted', 'withoutDuoContract', 'flagged', 'refused', 'forgeryReports'], (r: DeclarationsReport) => [{ ...r }])
+  @CsvReport(
+    'declarations',
+    ['from', 'to', 'submitted', 'withoutDuoContract', 'flagged', 'refused', 'forgeryReports'],
+    (r: DeclarationsReport) => [{ ...r }],
+  )
   declarations(@Query() query: PeriodQuery): Promise<DeclarationsReport> {
     return this.reports.declarations(query);
   }
@@ -24,7 +35,15 @@ export class ReportsController {
   @Get('schools/:id/compliance')
   @CsvReport(
     'compliance',
-    ['month', 'lessons', 'certifiedLessons', 'certifiedShare', 'lessonsOverMaxGroupSize', 'openFlagsTotal', 'openFlags'],
+    [
+      'month',
+      'lessons',
+      'certifiedLessons',
+      'certifiedShare',
+      'lessonsOverMaxGroupSize',
+      'openFlagsTotal',
+      'openFlags',
+    ],
     (r: ComplianceReport) =>
       r.months.map((m) => ({
         ...m,
@@ -34,13 +53,21 @@ export class ReportsController {
           .join(';'),
       })),
   )
-  compliance(@CurrentActor() actor: Actor, @Param() { id }: ReportSchoolParam, @Query() query: PeriodQuery): Promise<ComplianceReport> {
+  compliance(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: ReportSchoolParam,
+    @Query() query: PeriodQuery,
+  ): Promise<ComplianceReport> {
     return this.reports.compliance(actor, id, query);
   }
 
   @Get('elip')
   @Roles('DUO')
-  @CsvReport('elip', ['cohortYear', 'learners', 'loanUsedAtLeast9500', 'termEndingWithin12Months'], (r: ElipReport) => r.cohorts.map((c) => ({ ...c })))
+  @CsvReport(
+    'elip',
+    ['cohortYear', 'learners', 'loanUsedAtLeast9500', 'termEndingWithin12Months'],
+    (r: ElipReport) => r.cohorts.map((c) => ({ ...c })),
+  )
   elip(@Query() query: ElipQuery): Promise<ElipReport> {
     return this.reports.elip(query);
   }

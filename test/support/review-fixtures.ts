@@ -31,26 +31,48 @@ export async function declaration(t: TestApp, d: DeclarationFixture): Promise<st
     `INSERT INTO hours_declarations (school_id, learner_id, purpose, period_start, period_end, hours, issued_on, status, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now())) RETURNING id`,
     [
-      d.schoolId, await learnerId(t, d.bsn), d.purpose ?? 'AGI', d.periodStart ?? '2024-01-01', d.periodEnd ?? '2024-06-30',
-      d.hours ?? 100, d.issuedOn ?? '2024-07-01', d.status ?? 'CHECKED', d.receivedAt ?? null,
+      d.schoolId,
+      await learnerId(t, d.bsn),
+      d.purpose ?? 'AGI',
+      d.periodStart ?? '2024-01-01',
+      d.periodEnd ?? '2024-06-30',
+      d.hours ?? 100,
+      d.issuedOn ?? '2024-07-01',
+      d.status ?? 'CHECKED',
+      d.receivedAt ?? null,
     ],
   );
   return row.id;
 }
 
 /** A DUO payment row: makes the learner's contract with the school "known at DUO". */
-export async function duoPayment(t: TestApp, p: { bsn: string; schoolKvk: string; amountCents?: number; paidOn?: string }): Promise<string> {
+export async function duoPayment(
+  t: TestApp,
+  p: { bsn: string; schoolKvk: string; amountCents?: number; paidOn?: string },
+): Promise<string> {
   const n = ++counter;
   const [row] = await t.sql<{ id: string }>(
     `INSERT INTO duo_payments (learner_id, school_kvk, contract_reference, invoice_number, amount_cents, paid_on)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [await learnerId(t, p.bsn), p.schoolKvk, `C-${n}`, `F-${n}`, p.amountCents ?? 100_000, p.paidOn ?? '2024-03-01'],
+    [
+      await learnerId(t, p.bsn),
+      p.schoolKvk,
+      `C-${n}`,
+      `F-${n}`,
+      p.amountCents ?? 100_000,
+      p.paidOn ?? '2024-03-01',
+    ],
   );
   return row.id;
 }
 
 /** The rule row a flag refers to (seeded by the checks' migration; inserted here if not there yet). */
-export async function ensureRule(t: TestApp, code: string, subjectType: string, severity = 'HIGH'): Promise<void> {
+export async function ensureRule(
+  t: TestApp,
+  code: string,
+  subjectType: string,
+  severity = 'HIGH',
+): Promise<void> {
   await t.sql(
     `INSERT INTO rules (code, description, subject_type, default_severity, severity) VALUES ($1, $1, $2, $3, $3)
      ON CONFLICT (code) DO NOTHING`,
@@ -78,8 +100,17 @@ export async function flag(t: TestApp, f: FlagFixture): Promise<string> {
     `INSERT INTO flags (rule_code, severity, status, school_id, subject_type, subject_id, period_from, period_to, explanation, evidence, raised_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11::timestamptz, now())) RETURNING id`,
     [
-      f.rule, f.severity ?? 'HIGH', f.status ?? 'OPEN', f.schoolId, f.subjectType, f.subjectId, f.periodFrom ?? null, f.periodTo ?? null,
-      `${f.rule} fired`, JSON.stringify(f.evidence ?? { records: [] }), f.raisedAt ?? null,
+      f.rule,
+      f.severity ?? 'HIGH',
+      f.status ?? 'OPEN',
+      f.schoolId,
+      f.subjectType,
+      f.subjectId,
+      f.periodFrom ?? null,
+      f.periodTo ?? null,
+      `${f.rule} fired`,
+      JSON.stringify(f.evidence ?? { records: [] }),
+      f.raisedAt ?? null,
     ],
   );
   await t.sql(`INSERT INTO flag_events (flag_id, action) VALUES ($1, 'RAISED')`, [row.id]);
@@ -88,7 +119,9 @@ export async function flag(t: TestApp, f: FlagFixture): Promise<string> {
 
 /** Today in Europe/Amsterdam plus `days`, as YYYY-MM-DD. */
 export function amsterdamDay(days = 0): string {
-  const day = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date())}T00:00:00Z`);
+  const day = new Date(
+    `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date())}T00:00:00Z`,
+  );
   day.setUTCDate(day.getUTCDate() + days);
   return day.toISOString().slice(0, 10);
 }
