@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { importCsv, newGroup, newSchoolWithUser, newTeacher, postCsv, SchoolWithUser, validBsn, waitForImport } from './support/factories';
 import { bearer, TestApp } from './support/test-app';
 
@@ -122,6 +123,14 @@ describe('CSV lesson import', () => {
       await t.http.post(`${API}/lessons/imports`).set(...bearer(user)).set('Content-Type', 'text/csv').send(`${HEADER}\n`).expect(403);
     }
     await t.http.post(`${API}/lessons/imports`).set('Content-Type', 'text/csv').send(`${HEADER}\n`).expect(401);
+  });
+
+  it('removes the uploaded file (BSNs in clear) once the import is over', async () => {
+    const { id } = await postCsv(t, a.schoolUser, '/lessons/imports', `${HEADER}\nG1,T1,2024-07-01T09:00:00+02:00,2024-07-01T10:00:00+02:00,${validBsn(50)},\n`);
+    await waitForImport(t, a.schoolUser, id);
+    const [{ file_path }] = await t.sql<{ file_path: string }>(`SELECT file_path FROM imports WHERE id = $1`, [id]);
+    expect(file_path).toContain(id);
+    expect(existsSync(file_path)).toBe(false);
   });
 
   it('audits the upload', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CsvError, parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -155,16 +156,22 @@ export class ImportProcessor {
     try {
       const accepted = await this.dataSource.transaction((manager) => this.importFile(manager, found, kind));
       this.logger.log(`import ${importId} (${found.kind}) done: ${accepted} rows accepted`);
+      await this.removeUpload(found.filePath);
       if (accepted > 0) await this.pendingChecks.kick();
     } catch (error) {
       if (error instanceof HeaderError) {
-        await this.finishFailed(importId, error.message, [{ line: 1, message: error.message }]);
+        await this.finishFailed(found, error.message, [{ line: 1, message: error.message }]);
         return;
       }
       const attempts = defaultJobOptions.attempts;
-      if (!context || context.attemptsMade + 1 >= attempts) await this.finishFailed(importId, 'The import failed unexpectedly; see the worker log.', []);
+      if (!context || context.attemptsMade + 1 >= attempts) await this.finishFailed(found, 'The import failed unexpectedly; see the worker log.', []);
       throw error;
     }
+  }
+
+  /** The uploaded file holds BSNs in clear: it goes once the import is over (its sha256 stays). */
+  private async removeUpload(filePath: string): Promise<void> {
+    await rm(filePath, { force: true });
   }
 
   /** Streams, validates, stages and merges the file in the caller's transaction; returns the rows accepted. */
@@ -203,7 +210,8 @@ export class ImportProcessor {
     return rowsAccepted;
   }
 
-  private async finishFailed(importId: string, failure: string, errors: ImportRowError[]): Promise<void> {
+  private async finishFailed({ id: importId, filePath }: Import, failure: string, errors: ImportRowError[]): Promise<void> {
+    await this.removeUpload(filePath);
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`UPDATE imports SET status = 'FAILED', failure = $2, errors = $3, finished_at = now() WHERE id = $1`, [
         importId,
