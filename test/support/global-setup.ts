@@ -12,11 +12,12 @@ export default async function globalSetup(): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
-  // Databases of earlier, interrupted runs.
+  // Databases of earlier, interrupted runs: those nobody is connected to (a concurrent jest run's are in use).
   const { rows } = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'taalschool_test_f%'`,
+    `SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'taalschool_test_f%'
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
   );
-  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
   await admin.end();
 
   const dataSource = new DataSource(dataSourceOptions({ databaseUrl: databaseUrl(TEMPLATE_DATABASE) }));
