@@ -1,3 +1,4 @@
+import { ChecksModule } from './checks/checks.module';
 import { ExemptionsModule } from './exemptions/exemptions.module';
 import { FlagsModule } from './flags/flags.module';
 import { ReportsModule } from './reports/reports.module';
@@ -8,10 +9,12 @@ import { GroupsModule } from './groups/groups.module';
 import { HoursDeclarationsModule } from './hours-declarations/hours-declarations.module';
 import { InvoicesModule } from './invoices/invoices.module';
 import { LessonsModule } from './lessons/lessons.module';
+import { RulesModule } from './rules/rules.module';
 import { TeachersModule } from './teachers/teachers.module';
 import { SchoolsModule } from './schools/schools.module';
 import { UsersModule } from './users/users.module';
 
 /** The feature modules, loaded by both the API and the worker. */
 export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ReportsModule, ImportsModule,
-  TeachersModule, GroupsModule, LessonsModule, ContractsModule, InvoicesModule, HoursDeclarationsModule];
+  TeachersModule, GroupsModule, LessonsModule, ContractsModule, InvoicesModule, HoursDeclarationsModule,
+  ChecksModule, RulesModule];

@@ -11,6 +11,12 @@ export enum JobName {
   RunImport = 'run-import',
   /** Moves stalled exemption cases (school did not answer in time, keurmerk withdrawn, open HIGH flag) to the learner. */
   EscalateExemptions = 'escalate-exemptions',
+  /** One unit of a check run (a school, or the cross-school learner rules): a child of the run's flow. */
+  CheckRunUnit = 'check-run-unit',
+  /** The parent of a check run's flow: runs when every unit is done, and closes the run. */
+  FinishCheckRun = 'finish-check-run',
+  /** Starts the nightly check run of everything. */
+  NightlyCheckRun = 'nightly-check-run',
 }
 
 export interface JobPayloads {
@@ -19,6 +25,10 @@ export interface JobPayloads {
   [JobName.RunImport]: { importId: string };
   /** `asOf`: the day to measure deadlines on (YYYY-MM-DD); default today in Europe/Amsterdam. */
   [JobName.EscalateExemptions]: { asOf?: string };
+  /** `unit`: `school:<schoolId>` or `cross-school`. */
+  [JobName.CheckRunUnit]: { checkRunId: string; unit: string };
+  [JobName.FinishCheckRun]: { checkRunId: string };
+  [JobName.NightlyCheckRun]: Record<string, never>;
 }
 
 /** Queues keep long imports from holding up checks. */
@@ -33,6 +43,9 @@ export const queueOfJob: Record<JobName, QueueName> = {
   [JobName.RunPendingChecks]: QueueName.Checks,
   [JobName.RunImport]: QueueName.Imports,
   [JobName.EscalateExemptions]: QueueName.Maintenance,
+  [JobName.CheckRunUnit]: QueueName.Checks,
+  [JobName.FinishCheckRun]: QueueName.Checks,
+  [JobName.NightlyCheckRun]: QueueName.Maintenance,
 };
 
 /**
@@ -42,6 +55,9 @@ export const queueOfJob: Record<JobName, QueueName> = {
 export const repeatableJobs: { name: JobName; every?: number; pattern?: string }[] = [
   { name: JobName.Heartbeat, every: 30_000 },
   { name: JobName.EscalateExemptions, pattern: '15 * * * *' },
+  // Reconciler: picks up pending_checks markers whose kick Redis lost (also runs at worker start).
+  { name: JobName.RunPendingChecks, every: 10_000 },
+  { name: JobName.NightlyCheckRun, pattern: '30 2 * * *' },
 ];
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<unknown>;
