@@ -1,0 +1,234 @@
+/**
+ * Loads a (small) generated data set through the public API exactly as outside clients would:
+ * an auditor registers the schools and their keurmerk history, each school submits its teachers,
+ * groups, contracts, lessons (CSV import, plus single lessons), invoices and declarations, and DUO
+ * imports loan accounts and payments. Features another engineer has not built yet are reported
+ * as missing rather than crashing the load.
+ */
+import { Api, ApiError, inPool, pollUntil } from '../lib/api-client';
+import { Dataset, declarationKey, LessonSpec, SchoolSpec } from './dataset';
+
+export interface DemoUsers {
+  auditor: { email: string; password: string };
+  duo: { email: string; password: string };
+  schoolPassword: string;
+}
+
+export const DEMO_USERS: DemoUsers = {
+  auditor: { email: 'auditor@demo.example', password: 'demo-auditor-password' },
+  duo: { email: 'duo@demo.example', password: 'demo-duo-password' },
+  schoolPassword: 'demo-school-password',
+};
+
+export const schoolUserEmail = (kvk: string): string => `school-${kvk}@demo.example`;
+
+export interface LoadedDataset {
+  admin: Api;
+  auditor: Api;
+  duo: Api;
+  schools: Map<string, { id: string; api: Api }>;
+  /** Declaration ids by natural key (declarationKey). */
+  declarationIds: Map<string, string>;
+  /** What could not be loaded because its endpoint is not there (yet). */
+  missing: string[];
+}
+
+type Log = (line: string) => void;
+
+export async function loadThroughApi(
+  dataset: Dataset,
+  baseUrl: string,
+  admin: { email: string; password: string },
+  log: Log = () => undefined,
+): Promise<LoadedDataset> {
+  const adminApi = await Api.login(baseUrl, admin.email, admin.password);
+  const [auditor, duo] = await Promise.all(
+    (['AUDITOR', 'DUO'] as const).map(async (role) => {
+      const user = role === 'AUDITOR' ? DEMO_USERS.auditor : DEMO_USERS.duo;
+      await ensureUser(adminApi, { ...user, role });
+      return Api.login(baseUrl, user.email, user.password);
+    }),
+  );
+  const loaded: LoadedDataset = {
+    admin: adminApi,
+    auditor,
+    duo,
+    schools: new Map(),
+    declarationIds: new Map(),
+    missing: [],
+  };
+  const optional = async (what: string, work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.routeMissing)) throw error;
+      if (!loaded.missing.includes(what)) loaded.missing.push(what);
+    }
+  };
+
+  // Schools, their keurmerk history and measures (auditor), and a user per school (admin).
+  await inPool(dataset.schools, 3, async (school) => {
+    const { id } = await auditor.post<{ id: string }>('/schools', {
+      name: school.name,
+      kvkNumber: school.kvkNumber,
+      bowNumber: school.bowNumber,
+    });
+    for (const event of school.keurmerkEvents) await auditor.post(`/schools/${id}/keurmerk-events`, event);
+    for (const measure of school.measures) await auditor.post(`/schools/${id}/measures`, measure);
+    const email = schoolUserEmail(school.kvkNumber);
+    await ensureUser(adminApi, { email, password: DEMO_USERS.schoolPassword, role: 'SCHOOL', schoolId: id });
+    loaded.schools.set(school.kvkNumber, {
+      id,
+      api: await Api.login(baseUrl, email, DEMO_USERS.schoolPassword),
+    });
+  });
+  log(`${dataset.schools.length} schools with keurmerk histories and measures`);
+
+  // What each school submits, in the order a school would.
+  await inPool(dataset.schools, 2, async (school) => {
+    const api = (loaded.schools.get(school.kvkNumber) as { api: Api }).api;
+    await optional('teachers (POST /teachers)', () =>
+      inPool(school.teachers, 4, (t) => api.post('/teachers', t)).then(() => undefined),
+    );
+    await optional('groups (POST /groups)', () =>
+      inPool(school.groups, 4, (g) => api.post('/groups', g)).then(() => undefined),
+    );
+    await optional('contracts (POST /contracts)', () =>
+      inPool(school.contracts, 6, (c) => api.post('/contracts', c)).then(() => undefined),
+    );
+    await optional('lesson imports (POST /lessons/imports)', () => importLessons(api, school));
+    await optional('lessons (POST /lessons)', () =>
+      inPool(
+        school.lessons.filter((l) => l.single),
+        4,
+        (l) => api.post('/lessons', lessonBody(l)),
+      ).then(() => undefined),
+    );
+    await optional('invoices (POST /invoices)', () =>
+      inPool(school.invoices, 6, ({ learnerBsn: _, ...invoice }) => api.post('/invoices', invoice)).then(
+        () => undefined,
+      ),
+    );
+  });
+  log(
+    `teachers, groups, contracts, ${count(dataset, (s) => s.lessons.length)} lessons, ${count(dataset, (s) => s.invoices.length)} invoices`,
+  );
+
+  // DUO's loan accounts and payments.
+  await optional('DUO imports (POST /duo/imports)', async () => {
+    await waitForImport(
+      duo,
+      await duo.postCsv<{ id: string }>('/duo/imports?type=loan-accounts', loanAccountsCsv(dataset)),
+      'loan accounts',
+    );
+    await waitForImport(
+      duo,
+      await duo.postCsv<{ id: string }>('/duo/imports?type=payments', paymentsCsv(dataset)),
+      'payments',
+    );
+  });
+  log(`DUO: ${dataset.loanAccounts.length} loan accounts, ${dataset.payments.length} payments`);
+
+  // Hours declarations last: the checks then see every record they rest on.
+  await inPool(dataset.schools, 2, async (school) => {
+    const api = (loaded.schools.get(school.kvkNumber) as { api: Api }).api;
+    await optional('hours declarations (POST /hours-declarations)', async () => {
+      await inPool(school.declarations, 4, async (d) => {
+        const { id } = await api.post<{ id: string }>('/hours-declarations', d);
+        loaded.declarationIds.set(declarationKey(school.kvkNumber, d), id);
+      });
+    });
+  });
+  log(`${loaded.declarationIds.size} hours declarations`);
+  return loaded;
+}
+
+async function ensureUser(
+  admin: Api,
+  user: { email: string; password: string; role: string; schoolId?: string },
+): Promise<void> {
+  try {
+    await admin.post('/users', user);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 409)) throw error; // already there from an earlier load
+  }
+}
+
+const lessonBody = (l: LessonSpec) => ({
+  groupCode: l.groupCode,
+  teacherReference: l.teacherReference,
+  startsAt: l.startsAt,
+  endsAt: l.endsAt,
+  mode: l.mode,
+  attendeeBsns: l.attendeeBsns,
+});
+
+export function lessonsCsv(school: SchoolSpec): string {
+  const rows = ['group_code,teacher_reference,starts_at,ends_at,bsn,mode'];
+  for (const l of school.lessons)
+    if (!l.single)
+      for (const bsn of l.attendeeBsns)
+        rows.push(`${l.groupCode},${l.teacherReference},${l.startsAt},${l.endsAt},${bsn},${l.mode}`);
+  return `${rows.join('\n')}\n`;
+}
+
+export function loanAccountsCsv(dataset: Pick<Dataset, 'loanAccounts'>): string {
+  return `bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged\n${dataset.loanAccounts
+    .map((a) => `${a.bsn},${a.loanLimitCents},${a.termEndsOn},${a.cohortYear},${a.stillObliged}`)
+    .join('\n')}\n`;
+}
+
+export function paymentsCsv(dataset: Pick<Dataset, 'payments'>): string {
+  return `bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on\n${dataset.payments
+    .map(
+      (p) => `${p.bsn},${p.schoolKvk},${p.contractReference},${p.invoiceNumber},${p.amountCents},${p.paidOn}`,
+    )
+    .join('\n')}\n`;
+}
+
+async function importLessons(api: Api, school: SchoolSpec): Promise<void> {
+  await waitForImport(
+    api,
+    await api.postCsv<{ id: string }>('/lessons/imports', lessonsCsv(school)),
+    `lessons of ${school.kvkNumber}`,
+  );
+}
+
+interface ImportStatus {
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  rowsTotal: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  errors: { line: number; message: string }[];
+}
+
+/** Waits for an import to finish; generated files are clean, so any rejected row is an error. */
+async function waitForImport(api: Api, accepted: { id: string }, what: string): Promise<void> {
+  const result = await pollUntil(`the import of ${what}`, 120_000, async () => {
+    const status = await api.get<ImportStatus>(`/imports/${accepted.id}`);
+    return status.status === 'DONE' || status.status === 'FAILED' ? status : undefined;
+  });
+  if (result.status === 'FAILED' || result.rowsRejected > 0)
+    throw new Error(
+      `import of ${what} ended ${result.status} with ${result.rowsRejected} rejected rows: ${JSON.stringify(result.errors.slice(0, 5))}`,
+    );
+}
+
+const count = (dataset: Dataset, of: (school: SchoolSpec) => number): number =>
+  dataset.schools.reduce((sum, s) => sum + of(s), 0);
+
+/** Starts a check run over everything and waits for it. */
+export async function runChecks(
+  api: Api,
+  timeoutMs = 120_000,
+): Promise<{ flagsRaised: number; flagsWithdrawn: number }> {
+  const { id } = await api.post<{ id: string }>('/check-runs', {});
+  const run = await pollUntil('the check run', timeoutMs, async () => {
+    const status = await api.get<{ status: string; flagsRaised: number; flagsWithdrawn: number }>(
+      `/check-runs/${id}`,
+    );
+    return status.status === 'DONE' || status.status === 'FAILED' ? status : undefined;
+  });
+  if (run.status === 'FAILED') throw new Error('the check run FAILED (see the worker log)');
+  return run;
+}

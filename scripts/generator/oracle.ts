@@ -1,0 +1,376 @@
+/**
+ * The rule catalogue of DOMAIN.md evaluated in memory over a generated data set: the ground truth.
+ * The generator plants irregularities with the flags it means to raise; this evaluation proves that
+ * the data implies exactly those flags (no accidental extra), so the scorecard can demand 1.0/1.0.
+ */
+import { Day, daysBetween, Period, quarterOf } from './calendar';
+import {
+  Dataset,
+  declarationKey,
+  ExpectedFlag,
+  invoiceKey,
+  learnerKey,
+  LessonSpec,
+  lessonKey,
+  MeasureKind,
+  paymentKey,
+  Route,
+  SchoolSpec,
+  Severity,
+} from './dataset';
+
+export const ROUTE_MAXIMA: Record<Route, number> = { B1: 16, Z: 16, ALFA: 12, ONDERWIJS: 16, WI2013: 16 };
+export const QUARTERLY_CAP_CENTS = 200_000;
+const NORM = 0.8;
+const MINIMUM_LESSONS = 20;
+const EXPERIENCED_QUALIFICATIONS = ['DUTCH', 'MODERN_FOREIGN_LANGUAGE', 'PABO', 'OUTDATED_NT2'];
+
+export function keurmerkValidOn(school: SchoolSpec, day: Day): boolean {
+  let status = 'NONE';
+  for (const event of school.keurmerkEvents) if (event.effectiveFrom <= day) status = event.status; // events are oldest first
+  return status === 'ASPIRANT' || status === 'GRANTED';
+}
+
+const measureValid = (school: SchoolSpec, kind: MeasureKind, day: Day): boolean =>
+  school.measures.some((m) => m.kind === kind && m.validFrom <= day && day <= m.validTo);
+
+const overlaps = (a: { from: Day; to: Day }, b: { from: Day; to: Day }): boolean =>
+  a.from <= b.to && b.from <= a.to;
+
+/** Hours a learner attended at one school's counting lessons (not REMOTE) dated within a period. */
+export class AttendanceIndex {
+  private readonly byLearner = new Map<string, { date: Day; hours: number }[]>();
+
+  constructor(lessons: LessonSpec[]) {
+    for (const lesson of lessons) {
+      if (lesson.mode === 'REMOTE') continue;
+      for (const bsn of lesson.attendeeBsns) {
+        let list = this.byLearner.get(bsn);
+        if (!list) this.byLearner.set(bsn, (list = []));
+        list.push({ date: lesson.date, hours: lesson.hours });
+      }
+    }
+  }
+
+  /** The first day on which the learner's counted hours since `from` reach `hours`. */
+  dayReaching(bsn: string, from: Day, hours: number): Day | undefined {
+    let sum = 0;
+    for (const entry of [...(this.byLearner.get(bsn) ?? [])].sort((a, b) => a.date.localeCompare(b.date))) {
+      if (entry.date < from) continue;
+      sum += entry.hours;
+      if (sum >= hours) return entry.date;
+    }
+    return undefined;
+  }
+
+  hours(bsn: string, from: Day, to: Day): number {
+    let sum = 0;
+    for (const entry of this.byLearner.get(bsn) ?? [])
+      if (entry.date >= from && entry.date <= to) sum += entry.hours;
+    return Math.round(sum * 100) / 100;
+  }
+}
+
+export function evaluateRules(data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts'>): ExpectedFlag[] {
+  const flags: ExpectedFlag[] = [];
+  const raise = (
+    flag: Omit<ExpectedFlag, 'periodMatch'> & { periodMatch?: ExpectedFlag['periodMatch'] },
+  ): void => {
+    flags.push({ periodMatch: 'none', ...flag });
+  };
+  const invoiceNumbers = new Set<string>();
+  for (const school of data.schools)
+    for (const invoice of school.invoices)
+      invoiceNumbers.add(invoiceKey(school.kvkNumber, invoice.invoiceNumber));
+  const paymentsByInvoice = groupBy(data.payments, (p) => invoiceKey(p.schoolKvk, p.invoiceNumber));
+  const paidLearnerSchools = new Set(data.payments.map((p) => `${p.schoolKvk}|${p.bsn}`));
+
+  for (const school of data.schools) {
+    const kvk = school.kvkNumber;
+    const attendance = new AttendanceIndex(school.lessons);
+    const invalidIn = (p: Period): boolean =>
+      [...daysBetween(p.from, p.to)].some((day) => !keurmerkValidOn(school, day));
+    const contractsByLearner = groupBy(school.contracts, (c) => c.learnerBsn);
+    const contractsOf = (bsn: string) => contractsByLearner.get(bsn) ?? [];
+
+    for (const d of school.declarations) {
+      const key = declarationKey(kvk, d);
+      const period = { from: d.periodStart, to: d.periodEnd };
+      const base = { schoolKvk: kvk, subjectType: 'HOURS_DECLARATION' as const, subjectKey: key };
+      if (!paidLearnerSchools.has(`${kvk}|${d.learnerBsn}`)) {
+        const severity: Severity = contractsOf(d.learnerBsn).length === 0 ? 'HIGH' : 'MEDIUM';
+        raise({
+          ...base,
+          rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
+          severity,
+          why: 'no DUO payment names this learner and school',
+        });
+      }
+      const attended = attendance.hours(d.learnerBsn, d.periodStart, d.periodEnd);
+      if (d.hours > attended)
+        raise({
+          ...base,
+          rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
+          severity: 'HIGH',
+          why: `declared ${d.hours} h, attended ${attended} h`,
+        });
+      const contracted = contractsOf(d.learnerBsn)
+        .filter((c) => overlaps({ from: c.startDate, to: c.endDate }, period))
+        .reduce((sum, c) => sum + c.hours, 0);
+      if (d.hours > contracted)
+        raise({
+          ...base,
+          rule: 'DECLARED_HOURS_EXCEED_CONTRACT',
+          severity: 'MEDIUM',
+          why: `declared ${d.hours} h, contracted ${contracted} h`,
+        });
+      if (invalidIn(period))
+        raise({
+          ...base,
+          rule: 'DECLARATION_OUTSIDE_KEURMERK',
+          severity: 'HIGH',
+          why: 'the school held no valid keurmerk on some day of the period',
+        });
+    }
+
+    const invoicesByContract = groupBy(school.invoices, (i) => i.contractReference);
+    for (const contract of school.contracts) {
+      const invoices = [...(invoicesByContract.get(contract.reference) ?? [])].sort(
+        (a, b) =>
+          a.invoiceDate.localeCompare(b.invoiceDate) || a.invoiceNumber.localeCompare(b.invoiceNumber),
+      );
+      let hours = 0;
+      let cents = 0;
+      for (const invoice of invoices) {
+        hours += invoice.hours;
+        cents += invoice.amountCents;
+        if (hours > contract.hours || cents > contract.priceCents)
+          raise({
+            rule: 'INVOICE_EXCEEDS_CONTRACT',
+            severity: 'MEDIUM',
+            schoolKvk: kvk,
+            subjectType: 'INVOICE',
+            subjectKey: invoiceKey(kvk, invoice.invoiceNumber),
+            why: `invoiced ${hours} h / ${cents} cents on a contract of ${contract.hours} h / ${contract.priceCents} cents`,
+          });
+      }
+    }
+    for (const invoice of school.invoices) {
+      const base = {
+        schoolKvk: kvk,
+        subjectType: 'INVOICE' as const,
+        subjectKey: invoiceKey(kvk, invoice.invoiceNumber),
+      };
+      const attended = attendance.hours(invoice.learnerBsn, invoice.periodStart, invoice.periodEnd);
+      if (invoice.hours > attended)
+        raise({
+          ...base,
+          rule: 'INVOICED_HOURS_EXCEED_ATTENDANCE',
+          severity: 'HIGH',
+          why: `invoiced ${invoice.hours} h, attended ${attended} h`,
+        });
+      if (invalidIn({ from: invoice.periodStart, to: invoice.periodEnd }))
+        raise({
+          ...base,
+          rule: 'INVOICE_OUTSIDE_KEURMERK',
+          severity: 'HIGH',
+          why: 'the school held no valid keurmerk on some day of the invoice period',
+        });
+      const paid = paymentsByInvoice.get(invoiceKey(kvk, invoice.invoiceNumber)) ?? [];
+      if (paid.some((p) => p.amountCents !== invoice.amountCents))
+        raise({
+          ...base,
+          rule: 'INVOICE_AMOUNT_MISMATCH',
+          severity: 'MEDIUM',
+          why: `invoiced ${invoice.amountCents} cents, DUO paid another amount`,
+        });
+    }
+
+    // Lessons: group size, teachers and learners in two places at once.
+    const groups = new Map(school.groups.map((g) => [g.code, g]));
+    for (const lesson of school.lessons) {
+      const group = groups.get(lesson.groupCode);
+      if (!group) throw new Error(`lesson names unknown group ${lesson.groupCode}`);
+      const maximum = Math.min(group.maxSize ?? ROUTE_MAXIMA[group.route], ROUTE_MAXIMA[group.route]);
+      if (lesson.attendeeBsns.length > maximum)
+        raise({
+          rule: 'GROUP_SIZE_EXCEEDED',
+          severity: measureValid(school, 'GROUP_SIZE_LENIENCY', lesson.date) ? 'LOW' : 'MEDIUM',
+          schoolKvk: kvk,
+          subjectType: 'LESSON',
+          subjectKey: lessonKey(kvk, lesson),
+          why: `${lesson.attendeeBsns.length} attendees, maximum ${maximum}`,
+        });
+    }
+    for (const [a, b] of overlappingPairs(school.lessons, (l) => [l.teacherReference])) {
+      for (const lesson of [a, b])
+        raise({
+          rule: 'TEACHER_DOUBLE_BOOKED',
+          severity: 'HIGH',
+          schoolKvk: kvk,
+          subjectType: 'LESSON',
+          subjectKey: lessonKey(kvk, lesson),
+          why: `teacher ${lesson.teacherReference} teaches two overlapping lessons`,
+        });
+    }
+
+    // Attendance on days no contract with this school covers.
+    const uncovered = new Map<string, Day[]>();
+    for (const lesson of school.lessons)
+      for (const bsn of lesson.attendeeBsns) {
+        const covered = contractsOf(bsn).some((c) => c.startDate <= lesson.date && lesson.date <= c.endDate);
+        if (!covered) uncovered.set(bsn, [...(uncovered.get(bsn) ?? []), lesson.date]);
+      }
+    for (const [bsn, days] of uncovered) {
+      const sorted = [...new Set(days)].sort();
+      raise({
+        rule: 'ATTENDANCE_WITHOUT_CONTRACT',
+        severity: 'MEDIUM',
+        schoolKvk: kvk,
+        subjectType: 'LEARNER',
+        subjectKey: learnerKey(kvk, bsn),
+        period: { from: sorted[0], to: sorted[sorted.length - 1] },
+        periodMatch: 'contains',
+        why: `attended on ${sorted.join(', ')} without a contract`,
+      });
+    }
+
+    // The 80% norm per calendar year.
+    const teachers = new Map(school.teachers.map((t) => [t.reference, t]));
+    const years = new Map<string, { all: number; counting: number }>();
+    for (const lesson of school.lessons) {
+      const teacher = teachers.get(lesson.teacherReference);
+      if (!teacher) throw new Error(`lesson names unknown teacher ${lesson.teacherReference}`);
+      const day = lesson.date;
+      const counts =
+        (teacher.nt2Certified && (!teacher.certifiedSince || teacher.certifiedSince <= day)) ||
+        (measureValid(school, 'TEACHERS_IN_TRAINING', day) &&
+          !!teacher.nt2TrainingStartedOn &&
+          teacher.nt2TrainingStartedOn <= day) ||
+        (measureValid(school, 'EXPERIENCED_TEACHERS', day) &&
+          (teacher.nt2ExperienceYears ?? 0) >= 3 &&
+          EXPERIENCED_QUALIFICATIONS.includes(teacher.relatedQualification ?? ''));
+      const year = years.get(day.slice(0, 4)) ?? { all: 0, counting: 0 };
+      year.all += 1;
+      if (counts) year.counting += 1;
+      years.set(day.slice(0, 4), year);
+    }
+    for (const [year, { all, counting }] of years) {
+      if (all < MINIMUM_LESSONS || counting / all >= NORM) continue;
+      const period = { from: `${year}-01-01`, to: `${year}-12-31` };
+      const deferred = school.measures.some(
+        (m) => m.kind === 'DEFERRED_ENFORCEMENT' && overlaps({ from: m.validFrom, to: m.validTo }, period),
+      );
+      raise({
+        rule: 'CERTIFIED_LESSON_SHARE_BELOW_NORM',
+        severity: deferred ? 'LOW' : 'HIGH',
+        schoolKvk: kvk,
+        subjectType: 'SCHOOL_YEAR',
+        subjectKey: kvk,
+        period,
+        periodMatch: 'exact',
+        why: `${counting} of ${all} lessons by counting teachers`,
+      });
+    }
+  }
+
+  // A learner in two places at once, at any schools.
+  const attended = data.schools.flatMap((school) =>
+    school.lessons.map((lesson) => ({ ...lesson, kvk: school.kvkNumber })),
+  );
+  const doubleBooked = new Set<string>();
+  for (const [a, b] of overlappingPairs(attended, (l) => l.attendeeBsns))
+    for (const lesson of [a, b]) {
+      const key = lessonKey(lesson.kvk, lesson);
+      if (doubleBooked.has(key)) continue;
+      doubleBooked.add(key);
+      raise({
+        rule: 'LEARNER_DOUBLE_BOOKED',
+        severity: 'HIGH',
+        schoolKvk: lesson.kvk,
+        subjectType: 'LESSON',
+        subjectKey: key,
+        why: 'a learner attends two overlapping lessons',
+      });
+    }
+
+  // DUO payments: unmatched invoice numbers, quarterly cap, loan limit.
+  for (const payment of data.payments)
+    if (!invoiceNumbers.has(invoiceKey(payment.schoolKvk, payment.invoiceNumber)))
+      raise({
+        rule: 'PAYMENT_WITHOUT_INVOICE',
+        severity: 'HIGH',
+        schoolKvk: data.schools.some((s) => s.kvkNumber === payment.schoolKvk) ? payment.schoolKvk : null,
+        subjectType: 'DUO_PAYMENT',
+        subjectKey: paymentKey(payment.schoolKvk, payment.invoiceNumber),
+        why: 'DUO paid an invoice number the school never registered',
+      });
+  const perQuarter = new Map<string, number>();
+  const perLearner = new Map<string, number>();
+  for (const p of data.payments) {
+    const q = quarterOf(p.paidOn);
+    const key = `${p.bsn} ${q.from} ${q.to}`;
+    perQuarter.set(key, (perQuarter.get(key) ?? 0) + p.amountCents);
+    perLearner.set(p.bsn, (perLearner.get(p.bsn) ?? 0) + p.amountCents);
+  }
+  for (const [key, cents] of perQuarter) {
+    if (cents <= QUARTERLY_CAP_CENTS) continue;
+    const [bsn, from, to] = key.split(' ');
+    raise({
+      rule: 'QUARTERLY_CAP_EXCEEDED',
+      severity: 'MEDIUM',
+      schoolKvk: null,
+      subjectType: 'LEARNER',
+      subjectKey: learnerKey(null, bsn),
+      period: { from, to },
+      periodMatch: 'exact',
+      why: `DUO paid ${cents} cents in ${from}..${to}`,
+    });
+  }
+  const limits = new Map(data.loanAccounts.map((a) => [a.bsn, a.loanLimitCents]));
+  for (const [bsn, cents] of perLearner) {
+    const limit = limits.get(bsn);
+    if (limit !== undefined && cents > limit)
+      raise({
+        rule: 'LOAN_LIMIT_EXCEEDED',
+        severity: 'HIGH',
+        schoolKvk: null,
+        subjectType: 'LEARNER',
+        subjectKey: learnerKey(null, bsn),
+        why: `DUO paid ${cents} cents on a loan limit of ${limit}`,
+      });
+  }
+  return flags;
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(item);
+  }
+  return groups;
+}
+
+/** Pairs of lessons that share a key (teacher, learner) and whose [startsAt, endsAt) intervals intersect. */
+function overlappingPairs<T extends LessonSpec>(lessons: T[], keysOf: (lesson: T) => string[]): [T, T][] {
+  const byKey = new Map<string, T[]>();
+  for (const lesson of lessons)
+    for (const key of keysOf(lesson)) {
+      const list = byKey.get(key);
+      if (list) list.push(lesson);
+      else byKey.set(key, [lesson]);
+    }
+  const pairs: [T, T][] = [];
+  for (const list of byKey.values()) {
+    const sorted = list
+      .map((lesson) => ({ lesson, start: Date.parse(lesson.startsAt), end: Date.parse(lesson.endsAt) }))
+      .sort((a, b) => a.start - b.start);
+    for (let i = 0; i < sorted.length; i++)
+      for (let j = i + 1; j < sorted.length && sorted[j].start < sorted[i].end; j++)
+        pairs.push([sorted[i].lesson, sorted[j].lesson]);
+  }
+  return pairs;
+}
