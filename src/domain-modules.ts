@@ -1,4 +1,5 @@
 import { ChecksModule } from './checks/checks.module';
+import { DuoModule } from './duo/duo.module';
 import { ExemptionsModule } from './exemptions/exemptions.module';
 import { FlagsModule } from './flags/flags.module';
 import { ReportsModule } from './reports/reports.module';
@@ -17,4 +18,4 @@ import { UsersModule } from './users/users.module';
 /** The feature modules, loaded by both the API and the worker. */
 export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ReportsModule, ImportsModule,
   TeachersModule, GroupsModule, LessonsModule, ContractsModule, InvoicesModule, HoursDeclarationsModule,
-  ChecksModule, RulesModule];
+  ChecksModule, RulesModule, DuoModule];

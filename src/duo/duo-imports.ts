@@ -1,0 +1,149 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { isValidBsn } from '../common/bsn/bsn';
+import { BsnCryptoService } from '../common/bsn/bsn-crypto.service';
+import { isDateOnly, KVK_PATTERN } from '../common/http/validators';
+import { ImportKind, ImportKinds, MergeResult, STAGING_TABLE, StagingValue } from '../imports/import-kind';
+import { PendingChecks } from '../queue/pending-checks';
+
+const MAX_CENTS = 100_000_000;
+const MAX_TEXT = 100;
+const BSN_COLUMNS = 'bsn_hash bytea NOT NULL, bsn_ciphertext bytea NOT NULL, bsn_last4 text NOT NULL';
+
+/** The learner columns of a DUO row: its BSN, protected (hash, ciphertext, last 4); never stored or reported in clear. */
+function protectedBsn(crypto: BsnCryptoService, bsn: string): StagingValue[] | { error: string } {
+  if (!isValidBsn(bsn)) return { error: 'bsn must be a 9-digit BSN that passes the 11-proof' };
+  const p = crypto.protect(bsn);
+  return [p.hash, p.ciphertext, p.last4];
+}
+
+function wholeNumber(value: string, column: string, min: number, max: number): number | { error: string } {
+  const n = Number(value);
+  return /^\d+$/.test(value) && n >= min && n <= max
+    ? n
+    : { error: `${column} must be a whole number from ${min} to ${max}` };
+}
+
+const isError = (value: unknown): value is { error: string } =>
+  typeof value === 'object' && value !== null && 'error' in value;
+
+/** Creates the learners a DUO file names that the portal did not know yet (a learner exists once any import names the BSN). */
+const insertMissingLearners = `
+  INSERT INTO learners (bsn_hash, bsn_ciphertext, bsn_last4)
+  SELECT DISTINCT ON (bsn_hash) bsn_hash, bsn_ciphertext, bsn_last4 FROM ${STAGING_TABLE} ORDER BY bsn_hash, line
+  ON CONFLICT (bsn_hash) DO NOTHING`;
+
+/**
+ * DUO's loan accounts (`bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged`): upserts the learner's loan
+ * fields (the last line wins for a BSN named twice). Learners whose loan data changed are marked for checking
+ * (LOAN_LIMIT_EXCEEDED). Importing the same file again changes nothing.
+ */
+@Injectable()
+export class LoanAccountsImport implements ImportKind, OnModuleInit {
+  readonly kind = 'LOAN_ACCOUNTS';
+  readonly requiredColumns = ['bsn', 'loan_limit_cents', 'term_ends_on', 'cohort_year', 'still_obliged'];
+  readonly optionalColumns = [];
+  readonly stagingColumns = `${BSN_COLUMNS}, loan_limit_cents bigint NOT NULL, term_ends_on date NOT NULL, cohort_year int NOT NULL, still_obliged boolean NOT NULL`;
+
+  constructor(
+    private readonly kinds: ImportKinds,
+    private readonly crypto: BsnCryptoService,
+    private readonly pendingChecks: PendingChecks,
+  ) {}
+
+  onModuleInit(): void {
+    this.kinds.register(this);
+  }
+
+  parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
+    const limit = wholeNumber(v.loan_limit_cents, 'loan_limit_cents', 0, MAX_CENTS);
+    if (isError(limit)) return limit;
+    if (!isDateOnly(v.term_ends_on)) return { error: 'term_ends_on must be a date (YYYY-MM-DD)' };
+    const cohort = wholeNumber(v.cohort_year, 'cohort_year', 2000, 2100);
+    if (isError(cohort)) return cohort;
+    const obliged = { true: true, false: false, '1': true, '0': false }[v.still_obliged.toLowerCase()];
+    if (obliged === undefined) return { error: 'still_obliged must be true or false' };
+    const bsn = protectedBsn(this.crypto, v.bsn);
+    if (isError(bsn)) return bsn;
+    return [...bsn, limit, v.term_ends_on, cohort, obliged];
+  }
+
+  async merge(manager: EntityManager): Promise<MergeResult> {
+    const [{ ids }]: { ids: string[] | null }[] = await manager.query(
+      `WITH rows AS (
+         SELECT DISTINCT ON (bsn_hash) * FROM ${STAGING_TABLE} ORDER BY bsn_hash, line DESC),
+       upserted AS (
+         INSERT INTO learners AS l (bsn_hash, bsn_ciphertext, bsn_last4, loan_limit_cents, term_ends_on, cohort_year, still_obliged)
+         SELECT bsn_hash, bsn_ciphertext, bsn_last4, loan_limit_cents, term_ends_on, cohort_year, still_obliged FROM rows
+         ON CONFLICT (bsn_hash) DO UPDATE SET loan_limit_cents = EXCLUDED.loan_limit_cents, term_ends_on = EXCLUDED.term_ends_on,
+           cohort_year = EXCLUDED.cohort_year, still_obliged = EXCLUDED.still_obliged
+         WHERE (l.loan_limit_cents, l.term_ends_on, l.cohort_year, l.still_obliged)
+               IS DISTINCT FROM (EXCLUDED.loan_limit_cents, EXCLUDED.term_ends_on, EXCLUDED.cohort_year, EXCLUDED.still_obliged)
+         RETURNING l.id)
+       SELECT array_agg(id) AS ids FROM upserted`,
+    );
+    await this.pendingChecks.markLearners(manager, ids ?? []);
+    return { rejected: 0, errors: [] };
+  }
+}
+
+/**
+ * DUO's payments (`bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on`): stored on their natural
+ * key, so a row imported twice is stored once. The learners paid for are marked for checking: their scope reaches
+ * the payments, the invoices and declarations they match, and the quarterly cap and loan limit.
+ */
+@Injectable()
+export class PaymentsImport implements ImportKind, OnModuleInit {
+  readonly kind = 'PAYMENTS';
+  readonly requiredColumns = [
+    'bsn',
+    'school_kvk',
+    'contract_reference',
+    'invoice_number',
+    'amount_cents',
+    'paid_on',
+  ];
+  readonly optionalColumns = [];
+  readonly stagingColumns = `${BSN_COLUMNS}, school_kvk text NOT NULL, contract_reference text NOT NULL, invoice_number text NOT NULL, amount_cents bigint NOT NULL, paid_on date NOT NULL`;
+
+  constructor(
+    private readonly kinds: ImportKinds,
+    private readonly crypto: BsnCryptoService,
+    private readonly pendingChecks: PendingChecks,
+  ) {}
+
+  onModuleInit(): void {
+    this.kinds.register(this);
+  }
+
+  parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
+    if (!KVK_PATTERN.test(v.school_kvk)) return { error: 'school_kvk must be 8 digits' };
+    for (const column of ['contract_reference', 'invoice_number'] as const) {
+      if (!v[column] || v[column].length > MAX_TEXT)
+        return { error: `${column} must be 1 to ${MAX_TEXT} characters` };
+    }
+    const amount = wholeNumber(v.amount_cents, 'amount_cents', 1, MAX_CENTS);
+    if (isError(amount)) return amount;
+    if (!isDateOnly(v.paid_on)) return { error: 'paid_on must be a date (YYYY-MM-DD)' };
+    const bsn = protectedBsn(this.crypto, v.bsn);
+    if (isError(bsn)) return bsn;
+    return [...bsn, v.school_kvk, v.contract_reference, v.invoice_number, amount, v.paid_on];
+  }
+
+  async merge(manager: EntityManager, { importId }: { importId: string }): Promise<MergeResult> {
+    await manager.query(insertMissingLearners);
+    const [{ ids }]: { ids: string[] | null }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO duo_payments (learner_id, school_kvk, contract_reference, invoice_number, amount_cents, paid_on, import_id)
+         SELECT l.id, s.school_kvk, s.contract_reference, s.invoice_number, s.amount_cents, s.paid_on, $1
+         FROM ${STAGING_TABLE} s JOIN learners l ON l.bsn_hash = s.bsn_hash
+         ORDER BY s.line
+         ON CONFLICT ON CONSTRAINT duo_payments_row_key DO NOTHING
+         RETURNING learner_id)
+       SELECT array_agg(DISTINCT learner_id) AS ids FROM inserted`,
+      [importId],
+    );
+    await this.pendingChecks.markLearners(manager, ids ?? []);
+    return { rejected: 0, errors: [] };
+  }
+}

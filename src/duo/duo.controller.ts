@@ -1,0 +1,48 @@
+import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, Roles } from '../common/auth/auth.decorators';
+import { Page } from '../common/http/validators';
+import { ImportAcceptedResponse } from '../imports/imports.dto';
+import { ImportsService } from '../imports/imports.service';
+import { DUO_IMPORT_TYPES, DuoImportQuery, DuoPaymentResponse, ListPaymentsQuery } from './duo.dto';
+import { DuoService } from './duo.service';
+
+@ApiTags('DUO data')
+@ApiBearerAuth()
+@Controller('duo')
+export class DuoController {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly duo: DuoService,
+  ) {}
+
+  /**
+   * DUO's loan accounts (`bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged`) or payments
+   * (`bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on`), imported in the background.
+   */
+  @Post('imports')
+  @Roles('DUO')
+  @HttpCode(202)
+  @ApiConsumes('text/csv')
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on\n',
+    },
+  })
+  importCsv(
+    @CurrentActor() actor: Actor,
+    @Query() { type }: DuoImportQuery,
+    @Req() request: Request,
+  ): Promise<ImportAcceptedResponse> {
+    return this.imports.accept(actor, DUO_IMPORT_TYPES[type], request);
+  }
+
+  @Get('payments')
+  @Roles('DUO', 'AUDITOR', 'ADMIN')
+  payments(@Query() query: ListPaymentsQuery): Promise<Page<DuoPaymentResponse>> {
+    return this.duo.listPayments(query);
+  }
+}

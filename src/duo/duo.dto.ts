@@ -1,0 +1,34 @@
+import { IsIn, IsOptional, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '../common/http/validators';
+
+export const DUO_IMPORT_TYPES = { 'loan-accounts': 'LOAN_ACCOUNTS', payments: 'PAYMENTS' } as const;
+
+export class DuoImportQuery {
+  @IsIn(Object.keys(DUO_IMPORT_TYPES))
+  type: keyof typeof DUO_IMPORT_TYPES;
+}
+
+export class ListPaymentsQuery extends PageQuery {
+  @IsOptional()
+  @Matches(/^\d{8}$/, { message: 'schoolKvk must be 8 digits' })
+  schoolKvk?: string;
+
+  @IsOptional()
+  @MaxLength(100)
+  invoiceNumber?: string;
+
+  @IsOptional()
+  @IsUUID()
+  learnerId?: string;
+}
+
+export interface DuoPaymentResponse {
+  id: string;
+  learnerId: string;
+  schoolKvk: string;
+  contractReference: string;
+  invoiceNumber: string;
+  amountCents: number;
+  paidOn: string;
+  importId: string | null;
+}
