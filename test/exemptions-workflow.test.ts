@@ -334,6 +334,7 @@ describe('exemption workflow (ontheffingen)', () => {
         expect(response.body.invalidParams).toEqual([expect.objectContaining({ name: 'reason' })]);
       }
       await act(id, { action: 'GRANT', reason: '' }).expect(400);
+      await act(id, { action: 'REFUSE', reason: '   ' }).expect(400);
       expect((await show(id)).status).toBe('READY_FOR_DECISION');
     });
 

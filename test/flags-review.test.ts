@@ -323,10 +323,10 @@ describe('flag review', () => {
       expect((await decide(auditor, id, { outcome: 'CONFIRMED' }).expect(400)).body.invalidParams).toEqual([
         expect.objectContaining({ name: 'reason' }),
       ]);
-      expect(
-        (await decide(auditor, id, { outcome: 'CONFIRMED', reason: '' }).expect(400)).body.invalidParams[0]
-          .name,
-      ).toBe('reason');
+      for (const reason of ['', ' \n ']) {
+        const response = await decide(auditor, id, { outcome: 'CONFIRMED', reason }).expect(400);
+        expect(response.body.invalidParams[0].name).toBe('reason');
+      }
       expect(
         (await decide(auditor, id, { outcome: 'MAYBE', reason: 'x' }).expect(400)).body.invalidParams[0].name,
       ).toBe('outcome');

@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -61,6 +62,7 @@ export class ExemptionActionDto {
   /** Required for ANNOUNCE_INTENDED_REFUSAL, GRANT and REFUSE. */
   @IsOptional()
   @IsString()
+  @Matches(/\S/, { message: 'reason must not be blank' })
   @IsNotEmpty()
   @MaxLength(4000)
   reason?: string;

@@ -59,6 +59,7 @@ export class DecideFlagDto {
   outcome: DecisionOutcome;
 
   @IsString()
+  @Matches(/\S/, { message: 'reason must not be blank' })
   @IsNotEmpty()
   @MaxLength(4000)
   reason: string;

@@ -1,0 +1,158 @@
+import {
+  newContract,
+  newDeclaration,
+  newGroup,
+  newLesson,
+  newSchoolWithUser,
+  newTeacher,
+  SchoolWithUser,
+  validBsn,
+} from './support/factories';
+import { duoPayment } from './support/review-fixtures';
+import { bearer, TestApp, TestUser } from './support/test-app';
+
+const API = '/api/v1';
+
+/**
+ * The three paths of the exemption workflow on real submissions: the school's declarations go through
+ * the submissions API, the worker's checks raise the flags, and the exemption reads them.
+ */
+describe('exemption workflow on checked submissions', () => {
+  let t: TestApp;
+  let a: SchoolWithUser;
+  let duo: TestUser;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ worker: true });
+    a = await newSchoolWithUser(t, { grantedFrom: '2020-01-01' });
+    duo = await t.user('DUO');
+  });
+  afterAll(() => t.close());
+
+  /** A learner who attended 6 hours in January 2024, with a declaration of those 6 hours; a contract with the school when asked. */
+  async function declared(n: number, withContract: boolean): Promise<{ bsn: string; declarationId: string }> {
+    const bsn = validBsn(900 + n);
+    if (withContract) await newContract(t, a.schoolUser, { learnerBsn: bsn });
+    const groupCode = (await newGroup(t, a.schoolUser)).code;
+    const teacherReference = (await newTeacher(t, a.schoolUser)).reference;
+    for (const day of ['2024-01-08', '2024-01-15']) {
+      await newLesson(t, a.schoolUser, {
+        groupCode,
+        teacherReference,
+        startsAt: `${day}T09:00:00+01:00`,
+        endsAt: `${day}T12:00:00+01:00`,
+        attendeeBsns: [bsn],
+      });
+    }
+    const declaration = await newDeclaration(t, a.schoolUser, {
+      learnerBsn: bsn,
+      periodStart: '2024-01-01',
+      periodEnd: '2024-01-31',
+      hours: 6,
+      issuedOn: '2024-02-01',
+    });
+    return { bsn, declarationId: declaration.id };
+  }
+
+  /** The checks run in the worker: wait until they flagged the declaration for having no contract at DUO. */
+  async function flagOn(declarationId: string): Promise<{ rule: string; severity: string }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const response = await t.http
+        .get(`${API}/flags`)
+        .query({ subjectId: declarationId, rule: 'DECLARATION_WITHOUT_DUO_CONTRACT' })
+        .set(...bearer(duo))
+        .expect(200);
+      if (response.body.items.length > 0) {
+        expect(response.body.items).toHaveLength(1);
+        return response.body.items[0];
+      }
+      if (Date.now() > deadline)
+        throw new Error('the checks raised no DECLARATION_WITHOUT_DUO_CONTRACT flag');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  const register = (bsn: string, declarationId: string) =>
+    t.http
+      .post(`${API}/exemptions`)
+      .set(...bearer(duo))
+      .send({ learnerBsn: bsn, grounds: 'AGI', declarationIds: [declarationId], examAttempts: 3 })
+      .expect(201);
+  const act = (id: string, body: object) =>
+    t.http
+      .post(`${API}/exemptions/${id}/actions`)
+      .set(...bearer(duo))
+      .send(body)
+      .expect(200);
+  const declarationStatus = async (id: string) =>
+    (
+      await t.http
+        .get(`${API}/hours-declarations/${id}`)
+        .set(...bearer(duo))
+        .expect(200)
+    ).body.status;
+
+  it('asks the school when DUO knows no contract (MEDIUM flag), and refuses when the school did not issue the declaration', async () => {
+    const { bsn, declarationId } = await declared(1, true);
+    expect(await flagOn(declarationId)).toMatchObject({
+      rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
+      severity: 'MEDIUM',
+    });
+    const created = await register(bsn, declarationId);
+    expect(created.body.status).toBe('AWAITING_SCHOOL');
+    const requests = await t.http
+      .get(`${API}/confirmation-requests`)
+      .set(...bearer(a.schoolUser))
+      .expect(200);
+    const request = requests.body.items.find(
+      (r: { declarationId: string }) => r.declarationId === declarationId,
+    );
+    await t.http
+      .post(`${API}/confirmation-requests/${request.id}/response`)
+      .set(...bearer(a.schoolUser))
+      .send({ issued: false })
+      .expect(200);
+    expect(
+      (
+        await t.http
+          .get(`${API}/exemptions/${created.body.id}`)
+          .set(...bearer(duo))
+          .expect(200)
+      ).body.status,
+    ).toBe('REFUSED');
+    expect(await declarationStatus(declarationId)).toBe('REJECTED');
+  });
+
+  it('sends the case to the learner when the declaration has no contract anywhere (HIGH flag); unverified evidence ends in refusal', async () => {
+    const { bsn, declarationId } = await declared(2, false);
+    expect(await flagOn(declarationId)).toMatchObject({
+      rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
+      severity: 'HIGH',
+    });
+    const created = await register(bsn, declarationId);
+    expect(created.body.status).toBe('AWAITING_LEARNER_EVIDENCE');
+    expect(
+      (await act(created.body.id, { action: 'RECORD_LEARNER_EVIDENCE', verified: false })).body.status,
+    ).toBe('INTENDED_REFUSAL');
+    expect(
+      (await act(created.body.id, { action: 'REFUSE', reason: 'no contract, no bank statement' })).body
+        .status,
+    ).toBe('REFUSED');
+    expect(await declarationStatus(declarationId)).toBe('REJECTED');
+  });
+
+  it('is ready for decision when DUO knows the contract, and AGI still needs 600 hours', async () => {
+    const { bsn, declarationId } = await declared(3, true);
+    await flagOn(declarationId);
+    await duoPayment(t, { bsn, schoolKvk: a.school.kvkNumber });
+    const created = await register(bsn, declarationId);
+    expect(created.body.status).toBe('READY_FOR_DECISION');
+    // 6 hours are far from the 600 AGI needs.
+    await t.http
+      .post(`${API}/exemptions/${created.body.id}/actions`)
+      .set(...bearer(duo))
+      .send({ action: 'GRANT', reason: 'x' })
+      .expect(422);
+  });
+});
