@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { newSchoolWithUser, SchoolWithUser } from './support/factories';
-import { flag } from './support/review-fixtures';
+import { newSchoolWithUser, SchoolWithUser, validBsn } from './support/factories';
+import { declaration, flag } from './support/review-fixtures';
 import { bearer, TestApp, TestUser } from './support/test-app';
 
 const API = '/api/v1';
@@ -338,6 +338,34 @@ describe('flag review', () => {
             .expect(200)
         ).body.status,
       ).toBe('OPEN');
+    });
+
+    it('puts a declaration back to CHECKED when its last flag is dismissed, and keeps it FLAGGED when confirmed', async () => {
+      const dismissed = await declaration(t, { schoolId: a.school.id, bsn: validBsn(1), status: 'FLAGGED' });
+      const confirmed = await declaration(t, { schoolId: a.school.id, bsn: validBsn(2), status: 'FLAGGED' });
+      const onDeclaration = (subjectId: string) =>
+        flag(t, {
+          rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
+          subjectType: 'HOURS_DECLARATION',
+          subjectId,
+          schoolId: a.school.id,
+        });
+      await decide(auditor, await onDeclaration(dismissed), {
+        outcome: 'DISMISSED',
+        reason: 'attendance list was incomplete',
+      }).expect(200);
+      await decide(auditor, await onDeclaration(confirmed), {
+        outcome: 'CONFIRMED',
+        reason: 'lessons not given',
+      }).expect(200);
+      const statuses = await t.sql<{ id: string; status: string }>(
+        `SELECT id, status FROM hours_declarations WHERE id = ANY($1)`,
+        [[dismissed, confirmed]],
+      );
+      expect(Object.fromEntries(statuses.map((d) => [d.id, d.status]))).toEqual({
+        [dismissed]: 'CHECKED',
+        [confirmed]: 'FLAGGED',
+      });
     });
 
     it('refuses to assign or decide a decided or withdrawn flag (422)', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { ChecksEngine } from '../checks/checks-engine.service';
 import { Actor } from '../common/auth/actor';
 import { requireVisible, schoolScope } from '../common/auth/tenancy';
 import { ForbiddenProblem, NotFoundProblem, RuleViolationProblem } from '../common/errors/problems';
@@ -32,6 +33,7 @@ export class FlagsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly checks: ChecksEngine,
   ) {}
 
   async list(actor: Actor, query: ListFlagsQuery): Promise<Page<FlagResponse>> {
@@ -151,6 +153,10 @@ export class FlagsService {
       details: { before, after },
     });
     await this.audit.record(manager, actor, { action, subjectType: 'FLAG', subjectId: id, before, after });
+    // A dismissed flag may leave its declaration with nothing against it: CHECKED again.
+    if (flag.subjectType === 'HOURS_DECLARATION') {
+      await this.checks.refreshDeclarationStatuses(manager, { declarationIds: [flag.subjectId] });
+    }
   }
 
   private toResponse(actor: Actor, f: Flag): FlagResponse {
