@@ -14,7 +14,8 @@ export class ApiError extends Error {
   get routeMissing(): boolean {
     const detail = (this.body as { detail?: unknown } | null)?.detail;
     return (
-      this.status === 404 && typeof detail === 'string' && /^Cannot (GET|POST|PATCH|PUT|DELETE) /.test(detail)
+      // the problem filter renders Nest's unknown-route 404 as "No such resource."
+      this.status === 404 && detail === 'No such resource.'
     );
   }
 }

@@ -58,7 +58,9 @@ export async function naturalKeys(
   let payments: Map<string, string> | undefined;
   const paymentKeys = async (): Promise<Map<string, string>> => {
     if (!payments) {
-      const rows = await apis.duo.all<{ id: string; schoolKvk: string; invoiceNumber: string }>('/duo/payments');
+      const rows = await apis.duo.all<{ id: string; schoolKvk: string; invoiceNumber: string }>(
+        '/duo/payments',
+      );
       payments = new Map(rows.map((p) => [p.id, paymentKey(p.schoolKvk, p.invoiceNumber)]));
     }
     return payments;
@@ -86,7 +88,9 @@ export async function naturalKeys(
           break;
         }
         case 'INVOICE': {
-          const invoice = await apis.auditor.get<{ schoolId: string; invoiceNumber: string }>(`/invoices/${id}`);
+          const invoice = await apis.auditor.get<{ schoolId: string; invoiceNumber: string }>(
+            `/invoices/${id}`,
+          );
           key = invoiceKey(kvk(invoice.schoolId), invoice.invoiceNumber);
           break;
         }
@@ -161,7 +165,10 @@ export function score(expected: ExpectedFlag[], flags: ApiFlag[], keys: Map<stri
           (!!a.flag.period && a.flag.period.from <= truth.period.from && truth.period.to <= a.flag.period.to);
         return truth.severity !== a.flag.severity || !periodOk;
       })
-      .map((a) => `${a.identity}: ${a.flag.severity} ${JSON.stringify(a.flag.period ?? null)}, expected ${want.get(a.identity)?.severity}`);
+      .map(
+        (a) =>
+          `${a.identity}: ${a.flag.severity} ${JSON.stringify(a.flag.period ?? null)}, expected ${want.get(a.identity)?.severity}`,
+      );
     const gotIds = new Set(got.map((a) => a.identity));
     const truePositives = new Set(matched.map((a) => a.identity)).size;
     return {
@@ -172,7 +179,9 @@ export function score(expected: ExpectedFlag[], flags: ApiFlag[], keys: Map<stri
       recall: want.size === 0 ? 1 : truePositives / want.size,
       precision: got.length === 0 ? 1 : truePositives / got.length,
       severityMismatches: wrongSeverity.length,
-      missed: [...want.values()].filter((f) => !gotIds.has(flagIdentity(f))).map((f) => `${flagIdentity(f)} (${f.why})`),
+      missed: [...want.values()]
+        .filter((f) => !gotIds.has(flagIdentity(f)))
+        .map((f) => `${flagIdentity(f)} (${f.why})`),
       falseFlags: got.filter((a) => !want.has(a.identity)).map((a) => `${a.identity}: ${a.flag.explanation}`),
       wrongSeverity,
     };
@@ -193,7 +202,8 @@ export function scoreTable(scores: RuleScore[]): string {
     s.severityMismatches === 0 ? 'ok' : `${s.severityMismatches} wrong`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const details = scores.flatMap((s) => [
     ...s.missed.slice(0, 5).map((m) => `  missed  ${m}`),
     ...s.falseFlags.slice(0, 5).map((m) => `  false   ${m}`),

@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { pollUntil } from './api-client';
 
@@ -21,6 +22,17 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
     await client.query(`CREATE DATABASE ${name}`);
   } finally {
     await client.end();
+  }
+}
+
+/** Deletes every key under a BullMQ queue prefix (the demo's own prefix: no job of an earlier run lingers). */
+export async function clearQueues(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -41,7 +53,11 @@ export interface Stack {
 }
 
 /** The built API (dist/src/main.js) and worker (dist/jobs/worker.js) with these settings, logging to logDir. */
-export async function startStack(options: { env: Record<string, string>; port: number; logDir: string }): Promise<Stack> {
+export async function startStack(options: {
+  env: Record<string, string>;
+  port: number;
+  logDir: string;
+}): Promise<Stack> {
   mkdirSync(options.logDir, { recursive: true });
   const env = { ...process.env, ...options.env, PORT: String(options.port) };
   const start = (script: string, log: string): ChildProcess => {
