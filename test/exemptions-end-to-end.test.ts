@@ -1,4 +1,5 @@
 import {
+  importCsv,
   newContract,
   newDeclaration,
   newGroup,
@@ -8,7 +9,6 @@ import {
   SchoolWithUser,
   validBsn,
 } from './support/factories';
-import { duoPayment } from './support/review-fixtures';
 import { bearer, TestApp, TestUser } from './support/test-app';
 
 const API = '/api/v1';
@@ -54,13 +54,20 @@ describe('exemption workflow on checked submissions', () => {
     return { bsn, declarationId: declaration.id };
   }
 
-  /** The checks run in the worker: wait until they flagged the declaration for having no contract at DUO. */
-  async function flagOn(declarationId: string): Promise<{ rule: string; severity: string }> {
+  /** The checks run in the worker: wait until the declaration's flag for having no contract at DUO exists (in `status`). */
+  async function flagOn(
+    declarationId: string,
+    status?: string,
+  ): Promise<{ rule: string; severity: string; status: string }> {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const response = await t.http
         .get(`${API}/flags`)
-        .query({ subjectId: declarationId, rule: 'DECLARATION_WITHOUT_DUO_CONTRACT' })
+        .query({
+          subjectId: declarationId,
+          rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
+          ...(status ? { status } : {}),
+        })
         .set(...bearer(duo))
         .expect(200);
       if (response.body.items.length > 0) {
@@ -145,7 +152,13 @@ describe('exemption workflow on checked submissions', () => {
   it('is ready for decision when DUO knows the contract, and AGI still needs 600 hours', async () => {
     const { bsn, declarationId } = await declared(3, true);
     await flagOn(declarationId);
-    await duoPayment(t, { bsn, schoolKvk: a.school.kvkNumber });
+    const payments = `bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on\n${bsn},${a.school.kvkNumber},C-3,F-3,150000,2024-02-15\n`;
+    expect(await importCsv(t, duo, '/duo/imports?type=payments', payments)).toMatchObject({
+      status: 'DONE',
+      rowsAccepted: 1,
+    });
+    // The import re-checks the learner: the contract is known at DUO now, so the flag is withdrawn.
+    await flagOn(declarationId, 'WITHDRAWN');
     const created = await register(bsn, declarationId);
     expect(created.body.status).toBe('READY_FOR_DECISION');
     // 6 hours are far from the 600 AGI needs.
