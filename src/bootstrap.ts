@@ -11,6 +11,7 @@ import { strictValidationPipe } from './common/http/validation';
 import { AppLogger } from './common/logging/app-logger';
 import { AppConfig } from './config/app-config';
 import { migrateWithLock } from './database/data-source';
+import { mountQueueDashboard } from './queue-dashboard/queue-dashboard';
 import { UsersService } from './users/users.service';
 
 export const API_PREFIX = 'api/v1';
@@ -29,6 +30,7 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   });
   app.use(requestLog());
   app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  mountQueueDashboard(app, `/${API_PREFIX}/admin/queues`);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(filter);
