@@ -105,6 +105,7 @@ export class ExemptionWorkflow {
       },
     );
     exemption.status = step.status;
+    await this.record(manager, actor, exemption.id, before, step);
     if (before === 'AWAITING_SCHOOL' && step.status !== 'AWAITING_SCHOOL')
       await this.closePendingRequests(manager, actor, exemption.id, step.asOf);
     if (decided)
@@ -114,7 +115,6 @@ export class ExemptionWorkflow {
         exemption.id,
         step.status === 'GRANTED' ? 'ACCEPTED' : 'REJECTED',
       );
-    await this.record(manager, actor, exemption.id, before, step);
   }
 
   /** The timeline entry and the audit event of a step (also of the registration, with no status before). */
