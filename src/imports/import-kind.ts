@@ -21,8 +21,10 @@
  * (its module imports ImportsModule). It supplies only what is specific:
  *  - `kind`, `requiredColumns`, `optionalColumns` (header names, lower case, any order);
  *  - `stagingColumns`: column definitions after `line int`, e.g. `group_code text, bsn_hash bytea`;
- *  - `parseRow(values)`: validates one row (values by header name, trimmed, '' when an optional column is
- *    absent) and returns the staging values in `stagingColumns` order, or `{ error }` (never quote a BSN);
+ *  - `parseRow(values, scratch)`: validates one row (values by header name, trimmed, '' when an optional
+ *    column is absent) and returns the staging values in `stagingColumns` order, or `{ error }` (never quote
+ *    a BSN). `scratch` is a Map that lives for one import run only (e.g. to protect each BSN once per file);
+ *    a kind keeps no state of its own between rows otherwise, as two imports may run at once;
  *  - `merge(manager, context)`: set-based SQL from `import_staging` into the real tables (INSERT ... SELECT
  *    ... ON CONFLICT DO NOTHING), marking pending checks; it returns the staged rows it refused (e.g. an
  *    unknown group) with the number refused and the first 1000 `{line, message}` by line.
@@ -52,7 +54,7 @@ export interface ImportKind {
   readonly requiredColumns: readonly string[];
   readonly optionalColumns: readonly string[];
   readonly stagingColumns: string;
-  parseRow(values: Readonly<Record<string, string>>): StagingValue[] | { error: string };
+  parseRow(values: Readonly<Record<string, string>>, scratch: Map<string, unknown>): StagingValue[] | { error: string };
   merge(manager: EntityManager, context: ImportContext): Promise<MergeResult>;
 }
 

@@ -9,7 +9,7 @@ import { PendingChecks } from '../queue/pending-checks';
 import { LESSON_MODES, LessonMode } from './lesson.entity';
 import { countsSql, lessonTimesProblem } from './lesson-rules';
 
-/** Distinct learners an import remembers the protected BSN of (a file names each learner many times). */
+/** Distinct learners an import remembers the protected BSN of (a file names each learner many times); beyond, rows protect their own. */
 const BSN_CACHE_SIZE = 200_000;
 const MAX_KEY_LENGTH = 100;
 
@@ -26,9 +26,7 @@ export class LessonImport implements ImportKind, OnModuleInit {
   readonly optionalColumns = ['mode'];
   readonly stagingColumns =
     'group_code text NOT NULL, teacher_reference text NOT NULL, starts_at timestamptz NOT NULL, ends_at timestamptz NOT NULL, ' +
-    'mode text NOT NULL, bsn_hash bytea NOT NULL, bsn_ciphertext bytea NOT NULL, bsn_last4 text NOT NULL';
-
-  private readonly protectedBsns = new Map<string, ProtectedBsn>();
+    'mode text NOT NULL, bsn_hash bytea NOT NULL, bsn_ciphertext bytea, bsn_last4 text';
 
   constructor(
     private readonly kinds: ImportKinds,
@@ -40,28 +38,25 @@ export class LessonImport implements ImportKind, OnModuleInit {
     this.kinds.register(this);
   }
 
-  parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
+  parseRow(v: Readonly<Record<string, string>>, scratch: Map<string, unknown>): StagingValue[] | { error: string } {
     if (!v.group_code || v.group_code.length > MAX_KEY_LENGTH) return { error: `group_code must be 1 to ${MAX_KEY_LENGTH} characters` };
     if (!v.teacher_reference || v.teacher_reference.length > MAX_KEY_LENGTH) {
       return { error: `teacher_reference must be 1 to ${MAX_KEY_LENGTH} characters` };
     }
-    if (!isInstant(v.starts_at)) return { error: 'starts_at must be an ISO 8601 instant with an offset' };
-    if (!isInstant(v.ends_at)) return { error: 'ends_at must be an ISO 8601 instant with an offset' };
-    const timesProblem = lessonTimesProblem(new Date(v.starts_at), new Date(v.ends_at));
-    if (timesProblem) return { error: `ends_at: ${timesProblem}` };
+    const timesProblem = this.timesProblem(v.starts_at, v.ends_at, scratch);
+    if (timesProblem) return { error: timesProblem };
     const mode = (v.mode || 'IN_PERSON') as LessonMode;
     if (!LESSON_MODES.includes(mode)) return { error: `mode must be one of ${LESSON_MODES.join(', ')}` };
-    if (!isValidBsn(v.bsn)) return { error: 'bsn must be a 9-digit BSN that passes the 11-proof' };
-    const bsn = this.protect(v.bsn);
-    return [v.group_code, v.teacher_reference, v.starts_at, v.ends_at, mode, bsn.hash, bsn.ciphertext, bsn.last4];
+    const bsn = this.protect(v.bsn, scratch);
+    if (!bsn) return { error: 'bsn must be a 9-digit BSN that passes the 11-proof' };
+    return [v.group_code, v.teacher_reference, v.starts_at, v.ends_at, mode, bsn.hash, bsn.first ? bsn.ciphertext : null, bsn.first ? bsn.last4 : null];
   }
 
   async merge(manager: EntityManager, { importId, schoolId }: ImportContext): Promise<MergeResult> {
-    this.protectedBsns.clear(); // the file is read: keep no BSN longer than needed
     // Each row with its group, teacher and (once the new lessons exist) its lesson of the same mode.
     const matchRows = `
       CREATE TEMP TABLE lesson_import_rows ON COMMIT DROP AS
-      SELECT s.line, s.bsn_hash, s.bsn_ciphertext, s.bsn_last4, g.id AS group_id, t.id AS teacher_id, l.id AS lesson_id
+      SELECT s.line, s.bsn_hash, g.id AS group_id, t.id AS teacher_id, l.id AS lesson_id
       FROM ${STAGING_TABLE} s
       LEFT JOIN groups g ON g.school_id = $1 AND g.code = s.group_code
       LEFT JOIN teachers t ON t.school_id = $1 AND t.reference = s.teacher_reference
@@ -75,7 +70,7 @@ export class LessonImport implements ImportKind, OnModuleInit {
        JOIN groups g ON g.school_id = $1 AND g.code = s.group_code
        JOIN teachers t ON t.school_id = $1 AND t.reference = s.teacher_reference
        GROUP BY g.id, t.id, s.starts_at, s.ends_at
-       HAVING count(DISTINCT s.mode) = 1
+       HAVING min(s.mode) = max(s.mode)
        ORDER BY s.starts_at
        ON CONFLICT ON CONSTRAINT lessons_natural_key DO NOTHING`,
       [schoolId, importId],
@@ -83,7 +78,8 @@ export class LessonImport implements ImportKind, OnModuleInit {
     await manager.query(matchRows, [schoolId]);
     await manager.query(
       `INSERT INTO learners (bsn_hash, bsn_ciphertext, bsn_last4)
-       SELECT DISTINCT ON (bsn_hash) bsn_hash, bsn_ciphertext, bsn_last4 FROM lesson_import_rows WHERE lesson_id IS NOT NULL
+       SELECT s.bsn_hash, s.bsn_ciphertext, s.bsn_last4 FROM ${STAGING_TABLE} s
+       WHERE s.bsn_ciphertext IS NOT NULL AND s.bsn_hash IN (SELECT bsn_hash FROM lesson_import_rows WHERE lesson_id IS NOT NULL)
        ON CONFLICT (bsn_hash) DO NOTHING`,
     );
     // Sorted like the attendance index, so the B-tree grows by appends rather than random page splits.
@@ -114,14 +110,37 @@ export class LessonImport implements ImportKind, OnModuleInit {
     return { rejected: count, errors };
   }
 
-  /** Hash, ciphertext and last 4 of a BSN, remembered for the learners a file repeats. */
-  private protect(bsn: string): ProtectedBsn {
-    let protectedBsn = this.protectedBsns.get(bsn);
-    if (!protectedBsn) {
-      if (this.protectedBsns.size >= BSN_CACHE_SIZE) this.protectedBsns.clear();
-      protectedBsn = this.crypto.protect(bsn);
-      this.protectedBsns.set(bsn, protectedBsn);
+  /**
+   * The row's times, checked once per lesson (a lesson's rows follow each other): a message, or
+   * undefined when they are fine.
+   */
+  private timesProblem(startsAt: string, endsAt: string, scratch: Map<string, unknown>): string | undefined {
+    const key = `${startsAt} ${endsAt}`;
+    const last = scratch.get('times') as { key: string; problem: string | undefined } | undefined;
+    if (last?.key === key) return last.problem;
+    let problem: string | undefined;
+    if (!isInstant(startsAt)) problem = 'starts_at must be an ISO 8601 instant with an offset';
+    else if (!isInstant(endsAt)) problem = 'ends_at must be an ISO 8601 instant with an offset';
+    else {
+      const rule = lessonTimesProblem(new Date(startsAt), new Date(endsAt));
+      if (rule) problem = `ends_at: ${rule}`;
     }
-    return protectedBsn;
+    scratch.set('times', { key, problem });
+    return problem;
+  }
+
+  /**
+   * Hash, ciphertext and last 4 of a valid BSN, or undefined for an invalid one. Each BSN is protected
+   * once per file; `first` marks the row that carries its ciphertext (the learner may be new).
+   */
+  private protect(bsn: string, scratch: Map<string, unknown>): (ProtectedBsn & { first: boolean }) | undefined {
+    let seen = scratch.get('bsns') as Map<string, ProtectedBsn> | undefined;
+    if (!seen) scratch.set('bsns', (seen = new Map()));
+    const known = seen.get(bsn);
+    if (known) return { ...known, first: false };
+    if (!isValidBsn(bsn)) return undefined;
+    const protectedBsn = this.crypto.protect(bsn);
+    if (seen.size < BSN_CACHE_SIZE) seen.set(bsn, protectedBsn);
+    return { ...protectedBsn, first: true };
   }
 }

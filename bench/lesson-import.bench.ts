@@ -1,0 +1,258 @@
+/**
+ * Lesson CSV import vs. raw COPY (issue 3): generates N attendance rows (default 1,000,000), imports
+ * them through the real endpoint (POST /lessons/imports, streamed) and worker until the import is DONE,
+ * and, in the same run, times a raw COPY of the same rows into a scratch table with the columns and
+ * indexes of lesson_attendees. Prints one JSON object to stdout (progress goes to stderr).
+ *
+ *   npx ts-node bench/lesson-import.bench.ts [--rows N]
+ *
+ * Target: the import reaches at least half the raw COPY speed (ratio >= 0.5).
+ */
+import 'reflect-metadata';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync, WriteStream } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { startWorker } from '../jobs/bootstrap-worker';
+import { createApi } from '../src/bootstrap';
+import { isValidBsn } from '../src/common/bsn/bsn';
+import { AppConfig, loadConfig } from '../src/config/app-config';
+
+const GROUPS = 500;
+const TEACHERS = 100;
+const ATTENDEES_PER_LESSON = 12;
+const WORK_DIR = 'var/bench';
+
+const log = (message: string): void => void process.stderr.write(`[lesson-import bench] ${message}\n`);
+
+function rowsArgument(): number {
+  const at = process.argv.indexOf('--rows');
+  const rows = at >= 0 ? Number(process.argv[at + 1]) : 1_000_000;
+  if (!Number.isInteger(rows) || rows < ATTENDEES_PER_LESSON) throw new Error('--rows takes a whole number of at least 12');
+  return rows;
+}
+
+/** The n-th of a series of distinct BSNs passing the 11-proof (as test/support/factories.ts). */
+function bsn(n: number): string {
+  const prefix = String(2_000_000 + n);
+  for (let eighth = 0; ; eighth++) {
+    const digits = `${prefix}${eighth}`;
+    let sum = 0;
+    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
+    const candidate = `${digits}${sum % 11}`;
+    if (isValidBsn(candidate)) return candidate;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function write(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+}
+
+async function close(stream: WriteStream): Promise<void> {
+  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+interface Generated {
+  csvPath: string;
+  tsvPath: string;
+  lessons: number;
+}
+
+/**
+ * The same attendance twice: as the school's CSV, and as lesson_attendees rows for the raw COPY
+ * (a random uuid per lesson, like gen_random_uuid, and one per learner). Each group has its own
+ * 12 learners and 2-hour lessons, four a day.
+ */
+async function generate(rows: number, schoolId: string): Promise<Generated> {
+  mkdirSync(WORK_DIR, { recursive: true });
+  const csvPath = join(WORK_DIR, `lessons-${rows}.csv`);
+  const tsvPath = join(WORK_DIR, `attendees-${rows}.tsv`);
+  const csv = createWriteStream(csvPath);
+  const tsv = createWriteStream(tsvPath);
+  const learnerIds = Array.from({ length: GROUPS * ATTENDEES_PER_LESSON }, () => randomUUID());
+  const bsns = learnerIds.map((_, i) => bsn(i));
+  await write(csv, 'group_code,teacher_reference,starts_at,ends_at,bsn,mode\n');
+  const lessons = Math.ceil(rows / ATTENDEES_PER_LESSON);
+  const firstDay = Date.UTC(2024, 0, 1);
+  let written = 0;
+  for (let lesson = 0; lesson < lessons; lesson++) {
+    const group = lesson % GROUPS;
+    const occurrence = Math.floor(lesson / GROUPS);
+    const day = new Date(firstDay + Math.floor(occurrence / 4) * 86_400_000).toISOString().slice(0, 10);
+    const hour = 8 + 2 * (occurrence % 4);
+    const startsAt = `${day}T${String(hour).padStart(2, '0')}:00:00+01:00`;
+    const endsAt = `${day}T${String(hour + 2).padStart(2, '0')}:00:00+01:00`;
+    const mode = lesson % 10 === 0 ? 'REMOTE' : 'IN_PERSON';
+    const lessonId = randomUUID();
+    let csvChunk = '';
+    let tsvChunk = '';
+    for (let seat = 0; seat < ATTENDEES_PER_LESSON && written < rows; seat++, written++) {
+      const learner = group * ATTENDEES_PER_LESSON + seat;
+      csvChunk += `G${group},T${lesson % TEACHERS},${startsAt},${endsAt},${bsns[learner]},${mode}\n`;
+      tsvChunk += `${lessonId}\t${learnerIds[learner]}\t${schoolId}\t${startsAt}\t${endsAt}\t${day}\t${mode === 'REMOTE' ? 'f' : 't'}\n`;
+    }
+    await write(csv, csvChunk);
+    await write(tsv, tsvChunk);
+  }
+  await Promise.all([close(csv), close(tsv)]);
+  return { csvPath, tsvPath, lessons };
+}
+
+class Api {
+  constructor(private readonly base: string) {}
+
+  async call<T>(method: string, path: string, token: string | null, body?: object): Promise<T> {
+    const response = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** Streams a file as the request body: the client holds no more of it in memory than the server does. */
+  upload(path: string, token: string, file: string): Promise<{ id: string }> {
+    const url = new URL(`${this.base}/api/v1${path}`);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size, Authorization: `Bearer ${token}` } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(text) as { id: string }) : reject(new Error(`upload: ${res.statusCode} ${text}`))));
+        },
+      );
+      req.on('error', reject);
+      createReadStream(file).pipe(req);
+    });
+  }
+}
+
+const BENCH_ENV = {
+  NODE_ENV: 'test', // with LOG_FILE set: logs to the file only, so stdout carries just the result
+  ADMIN_EMAIL: 'bench-admin@bench.example',
+  ADMIN_PASSWORD: 'bench-admin-password',
+  JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
+  BSN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+  BSN_INDEX_KEY: Buffer.alloc(32, 5).toString('base64'),
+  UPLOAD_DIR: `${WORK_DIR}/uploads`,
+  LOG_LEVEL: 'log',
+};
+
+async function main(): Promise<void> {
+  const rows = rowsArgument();
+  const suffix = randomBytes(4).toString('hex');
+  const server = loadConfig(process.env, BENCH_ENV).databaseUrl;
+  const database = `taalschool_bench_${suffix}`;
+  mkdirSync(WORK_DIR, { recursive: true });
+  const config: AppConfig = loadConfig(process.env, {
+    ...BENCH_ENV,
+    DATABASE_URL: withDatabase(server, database),
+    QUEUE_PREFIX: `bench-${suffix}`,
+    LOG_FILE: join('var', `bench-lesson-import-${suffix}.log`),
+  });
+  await onServer(server, `CREATE DATABASE ${database}`);
+  let app: INestApplication | undefined;
+  let worker: INestApplicationContext | undefined;
+  try {
+    app = await createApi(config);
+    await app.listen(0, '127.0.0.1');
+    const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
+    worker = await startWorker(config);
+
+    const admin = (await api.call<{ accessToken: string }>('POST', '/auth/login', null, { email: BENCH_ENV.ADMIN_EMAIL, password: BENCH_ENV.ADMIN_PASSWORD })).accessToken;
+    const school = await api.call<{ id: string }>('POST', '/schools', admin, { name: 'Bench Taalschool', kvkNumber: '87654321' });
+    await api.call('POST', '/users', admin, { email: 'school@bench.example', password: 'school-password', role: 'SCHOOL', schoolId: school.id });
+    const token = (await api.call<{ accessToken: string }>('POST', '/auth/login', null, { email: 'school@bench.example', password: 'school-password' })).accessToken;
+    for (let g = 0; g < GROUPS; g++) await api.call('POST', '/groups', token, { code: `G${g}`, route: 'B1' });
+    for (let t = 0; t < TEACHERS; t++) await api.call('POST', '/teachers', token, { name: `Teacher ${t}`, reference: `T${t}`, nt2Certified: true });
+
+    log(`generating ${rows} rows`);
+    const generated = await generate(rows, school.id);
+
+    // Raw COPY first, so nothing the import sets off (the checks) runs beside it.
+    const db = new Client({ connectionString: config.databaseUrl });
+    await db.connect();
+    await db.query(`CREATE TABLE bench_raw_attendance (LIKE lesson_attendees INCLUDING ALL)`);
+    await db.query(`CHECKPOINT`);
+    log('raw COPY');
+    const copyStarted = process.hrtime.bigint();
+    await pipeline(createReadStream(generated.tsvPath), db.query(copyFrom(`COPY bench_raw_attendance FROM STDIN`)));
+    const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+    await db.query(`DROP TABLE bench_raw_attendance`);
+    await db.query(`CHECKPOINT`);
+
+    log('import through the API and worker');
+    const importStarted = process.hrtime.bigint();
+    const { id } = await api.upload('/lessons/imports', token, generated.csvPath);
+    const uploadSeconds = Number(process.hrtime.bigint() - importStarted) / 1e9;
+    let status: { status: string; rowsTotal: number; rowsAccepted: number; rowsRejected: number };
+    for (;;) {
+      status = await api.call('GET', `/imports/${id}`, token);
+      if (status.status === 'DONE' || status.status === 'FAILED') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const importSeconds = Number(process.hrtime.bigint() - importStarted) / 1e9;
+    const [{ attendees, lessons }] = (
+      await db.query(`SELECT (SELECT count(*)::int FROM lesson_attendees) AS attendees, (SELECT count(*)::int FROM lessons) AS lessons`)
+    ).rows;
+    const version = ((await db.query(`SHOW server_version`)).rows[0] as { server_version: string }).server_version;
+    await db.end();
+    if (status.status !== 'DONE' || status.rowsAccepted !== rows || attendees !== rows || lessons !== generated.lessons) {
+      throw new Error(`import incomplete: ${JSON.stringify({ ...status, attendees, lessons })}`);
+    }
+
+    const importRate = rows / importSeconds;
+    const copyRate = rows / copySeconds;
+    const result = {
+      benchmark: 'lesson-import',
+      rows,
+      lessons: generated.lessons,
+      import: { seconds: round(importSeconds), uploadSeconds: round(uploadSeconds), rowsPerSecond: Math.round(importRate) },
+      rawCopy: { seconds: round(copySeconds), rowsPerSecond: Math.round(copyRate), table: 'LIKE lesson_attendees INCLUDING ALL (same columns, PK and index)' },
+      ratio: round(importRate / copyRate),
+      target: 0.5,
+      meetsTarget: importRate / copyRate >= 0.5,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30), node: process.version, postgres: version },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    // The checks the import set off may still run: do not wait for them.
+    await Promise.race([Promise.allSettled([worker?.close(), app?.close()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await onServer(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    rmSync(WORK_DIR, { recursive: true, force: true });
+  }
+}
+
+const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
