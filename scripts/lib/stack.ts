@@ -57,6 +57,8 @@ export async function startStack(options: {
   env: Record<string, string>;
   port: number;
   logDir: string;
+  /** Start the worker too (default); without it, jobs wait in Redis. */
+  worker?: boolean;
 }): Promise<Stack> {
   mkdirSync(options.logDir, { recursive: true });
   const env = { ...process.env, ...options.env, PORT: String(options.port) };
@@ -69,8 +71,7 @@ export async function startStack(options: {
   };
   // The API migrates the database first; the worker waits for the same advisory lock.
   const api = start('dist/src/main.js', 'api.log');
-  const worker = start('dist/jobs/worker.js', 'worker.log');
-  const children = [api, worker];
+  const children = options.worker === false ? [api] : [api, start('dist/jobs/worker.js', 'worker.log')];
   const stop = async (): Promise<void> => {
     await Promise.all(
       children.map(

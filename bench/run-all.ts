@@ -1,0 +1,185 @@
+/**
+ * npm run bench [-- --quick]
+ *
+ * Runs every benchmark of bench/ one after the other (each measures its figure next to its raw
+ * baseline in the same run and prints one JSON object), and writes BENCHMARKS.md with the machine,
+ * the date and the versions. --quick runs tiny sizes, to check that the benchmarks work (the file
+ * then says so). Builds first: the API benchmark runs the built API.
+ */
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { loadConfig } from '../src/config/app-config';
+
+interface Bench {
+  file: string;
+  title: string;
+  target: string;
+  args: (quick: boolean) => string[];
+}
+
+const BENCHES: Bench[] = [
+  {
+    file: 'bench/api-throughput.bench.ts',
+    title:
+      'API submission throughput and latency (POST /hours-declarations, 50 connections) vs. plain pg INSERT',
+    target: 'issue 6: measured next to the plain insert baseline',
+    args: (quick) =>
+      quick ? ['--requests', '500', '--seconds', '20'] : ['--requests', '20000', '--seconds', '60'],
+  },
+  {
+    file: 'bench/lesson-import.bench.ts',
+    title: 'Lesson CSV import (POST /lessons/imports + worker) vs. raw COPY',
+    target: 'issue 3: at least half the raw COPY speed (ratio >= 0.5) on 1,000,000 attendance rows',
+    args: (quick) => (quick ? ['--rows', '24000'] : []),
+  },
+  {
+    file: 'bench/check-run.bench.ts',
+    title: 'Full national check run vs. the same SQL straight; submission-to-flag latency under load',
+    target:
+      'issue 4: full run under 60 s, within 2x of straight SQL; flags of a submission visible within 2 s',
+    args: (quick) => (quick ? ['--quick'] : []),
+  },
+];
+
+interface Outcome {
+  bench: Bench;
+  seconds: number;
+  result?: Record<string, unknown>;
+  failure?: string;
+}
+
+/** Runs one benchmark file; its progress goes to our stderr, its JSON result is the last JSON line of stdout. */
+function run(bench: Bench, quick: boolean): Promise<Outcome> {
+  const started = Date.now();
+  if (!existsSync(bench.file))
+    return Promise.resolve({ bench, seconds: 0, failure: `${bench.file} does not exist (yet)` });
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', bench.file, ...bench.args(quick)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('exit', (code) => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      const json = stdout
+        .trim()
+        .split('\n')
+        .reverse()
+        .map((line) => {
+          try {
+            return JSON.parse(line) as Record<string, unknown>;
+          } catch {
+            return undefined;
+          }
+        })
+        .find((value) => value && typeof value === 'object');
+      if (code === 0 && json) resolve({ bench, seconds, result: json });
+      else resolve({ bench, seconds, failure: `exited with ${code}${json ? '' : ', no JSON result'}` });
+    });
+  });
+}
+
+async function versions(): Promise<Record<string, string>> {
+  const config = loadConfig();
+  const pg = new Client({ connectionString: config.databaseUrl });
+  await pg.connect();
+  const postgres = (await pg.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  await pg.end();
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const info = await redis.info('server');
+  redis.disconnect();
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+  return {
+    node: process.version,
+    postgres,
+    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? '?',
+    ...Object.fromEntries(
+      ['@nestjs/core', 'typeorm', 'bullmq', 'pg'].map((name) => [name, pkg.dependencies[name]]),
+    ),
+  };
+}
+
+/** A result object as `key | value` rows (nested objects flattened with dots). */
+function flatten(value: unknown, prefix = ''): [string, string][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return [[prefix, Array.isArray(value) ? JSON.stringify(value) : String(value)]];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) =>
+    flatten(inner, prefix ? `${prefix}.${key}` : key),
+  );
+}
+
+function markdown(outcomes: Outcome[], machine: Record<string, string>, quick: boolean): string {
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\`${quick ? ' -- --quick' : ''} on ${new Date().toISOString()}. Each figure is measured next to its raw baseline in the same run.`,
+    ...(quick
+      ? [
+          '',
+          '**Quick mode: tiny sizes, to check that the benchmarks run. These are not the figures to judge by.**',
+        ]
+      : []),
+    '',
+    '## Machine and versions',
+    '',
+    '| | |',
+    '| --- | --- |',
+    ...Object.entries(machine).map(([key, value]) => `| ${key} | ${value} |`),
+    '',
+    '## Results',
+  ];
+  for (const outcome of outcomes) {
+    lines.push(
+      '',
+      `### ${outcome.bench.title}`,
+      '',
+      `Target: ${outcome.bench.target}. \`${outcome.bench.file}\`, ${outcome.seconds} s.`,
+      '',
+    );
+    if (!outcome.result) {
+      lines.push(`Not measured: ${outcome.failure}.`);
+      continue;
+    }
+    lines.push(
+      '| figure | value |',
+      '| --- | --- |',
+      ...flatten(outcome.result).map(([key, value]) => `| ${key} | ${value} |`),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  execSync('npm run build', { stdio: ['ignore', 'ignore', 'inherit'] });
+  const machine = {
+    cpu: cpus()[0]?.model ?? '?',
+    cores: String(cpus().length),
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    os: `${type()} ${release()}`,
+    ...(await versions()),
+  };
+  const outcomes: Outcome[] = [];
+  for (const bench of BENCHES) {
+    process.stderr.write(`\n[bench] ${bench.file}\n`);
+    outcomes.push(await run(bench, quick));
+  }
+  writeFileSync('BENCHMARKS.md', markdown(outcomes, machine, quick));
+  for (const o of outcomes)
+    console.log(
+      `${o.bench.file}: ${o.result ? 'measured' : `NOT measured (${o.failure})`} in ${o.seconds} s`,
+    );
+  console.log('wrote BENCHMARKS.md');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
