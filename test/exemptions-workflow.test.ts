@@ -2,7 +2,7 @@ import { ExemptionsService } from '../src/exemptions/exemptions.service';
 import { JobName } from '../src/queue/job-catalogue';
 import { JobQueue } from '../src/queue/job-queue.service';
 import { newSchoolWithUser, SchoolWithUser, validBsn } from './support/factories';
-import { amsterdamDay, declaration, duoPayment, flag } from './support/review-fixtures';
+import { amsterdamDay, declaration, declarationFlag, duoPayment } from './support/review-fixtures';
 import { bearer, TestApp, TestUser } from './support/test-app';
 
 const API = '/api/v1';
@@ -166,12 +166,7 @@ describe('exemption workflow (ontheffingen)', () => {
 
     it('sends a request with an open HIGH flag on a declaration to the learner for evidence', async () => {
       const { bsn, declarationId } = await learnerWithDeclaration();
-      await flag(t, {
-        rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
-        subjectType: 'HOURS_DECLARATION',
-        subjectId: declarationId,
-        schoolId: a.school.id,
-      });
+      await declarationFlag(t, declarationId, a.school.id, { rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE' });
       const created = await register({
         learnerBsn: bsn,
         grounds: 'AGI',
@@ -183,18 +178,12 @@ describe('exemption workflow (ontheffingen)', () => {
 
     it('does not hold a request up for a decided or low flag', async () => {
       const { bsn, declarationId } = await learnerWithDeclaration();
-      await flag(t, {
+      await declarationFlag(t, declarationId, a.school.id, {
         rule: 'DECLARATION_OUTSIDE_KEURMERK',
-        subjectType: 'HOURS_DECLARATION',
-        subjectId: declarationId,
-        schoolId: a.school.id,
         status: 'DISMISSED',
       });
-      await flag(t, {
+      await declarationFlag(t, declarationId, a.school.id, {
         rule: 'DECLARED_HOURS_EXCEED_CONTRACT',
-        subjectType: 'HOURS_DECLARATION',
-        subjectId: declarationId,
-        schoolId: a.school.id,
         severity: 'MEDIUM',
       });
       const created = await register({
@@ -361,11 +350,8 @@ describe('exemption workflow (ontheffingen)', () => {
     it('never reopens a granted exemption: the deadline job and later flags leave it alone', async () => {
       const id = await exemptionIn('GRANTED');
       const [declarationId] = (await show(id)).declarationIds;
-      await flag(t, {
+      await declarationFlag(t, declarationId, a.school.id, {
         rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
-        subjectType: 'HOURS_DECLARATION',
-        subjectId: declarationId,
-        schoolId: a.school.id,
         periodFrom: '2024-01-01',
       });
       await t.app.get(ExemptionsService).escalateStalled(amsterdamDay(400));
@@ -592,12 +578,7 @@ describe('exemption workflow (ontheffingen)', () => {
 
     it('sends a confirmed case to the learner when a HIGH flag is open on a declaration', async () => {
       const { exemptionId, requestId, declarationId } = await awaitingSchool();
-      await flag(t, {
-        rule: 'DECLARATION_OUTSIDE_KEURMERK',
-        subjectType: 'HOURS_DECLARATION',
-        subjectId: declarationId,
-        schoolId: b.school.id,
-      });
+      await declarationFlag(t, declarationId, b.school.id, { rule: 'DECLARATION_OUTSIDE_KEURMERK' });
       await respond(b.schoolUser, requestId, { issued: true }).expect(200);
       const shown = await show(exemptionId);
       expect(shown.status).toBe('AWAITING_LEARNER_EVIDENCE');
@@ -670,11 +651,8 @@ describe('exemption workflow (ontheffingen)', () => {
         .set(...bearer(auditor))
         .send({ status: 'WITHDRAWN', effectiveFrom: amsterdamDay(0), reason: 'intrekking' })
         .expect(201);
-      await flag(t, {
+      await declarationFlag(t, second.declarationId, a.school.id, {
         rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
-        subjectType: 'HOURS_DECLARATION',
-        subjectId: second.declarationId,
-        schoolId: a.school.id,
         periodFrom: '2024-02-01',
       });
       await runJob(amsterdamDay(0));

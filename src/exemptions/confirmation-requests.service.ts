@@ -5,8 +5,8 @@ import { Actor, SYSTEM_ACTOR } from '../common/auth/actor';
 import { requireVisible, schoolScope } from '../common/auth/tenancy';
 import { RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
-import { ConfirmationRequest } from './exemption.entity';
-import { amsterdamToday, blockerReasons, ExemptionWorkflow } from './exemption-workflow.service';
+import { ConfirmationRequest, ExemptionStatus } from './exemption.entity';
+import { amsterdamToday, blockerReasons, ExemptionWorkflow, Step } from './exemption-workflow.service';
 import {
   ConfirmationRequestResponse,
   ListConfirmationRequestsQuery,
@@ -117,55 +117,41 @@ export class ConfirmationRequestsService {
         },
       );
 
-      const answered = {
-        declarationId: request.declaration_id,
-        confirmationRequestId: id,
-        issued: dto.issued,
+      const answer: Step = {
+        action: dto.issued ? 'SCHOOL_CONFIRMED' : 'SCHOOL_DENIED',
+        status: exemption.status,
+        details: { declarationId: request.declaration_id, confirmationRequestId: id, issued: dto.issued },
       };
-      if (!dto.issued) {
-        await this.workflow.record(manager, actor, exemption.id, exemption.status, {
-          action: 'SCHOOL_DENIED',
-          status: exemption.status,
-          details: answered,
-        });
-        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, {
-          action: 'REFUSE',
-          status: 'REFUSED',
-          reason: `The school stated it did not issue hours declaration ${request.declaration_id}; a forgery report was recorded.`,
-          details: { forgeryReportId },
-        });
-        return;
-      }
-      const next = await this.afterConfirmation(manager, exemption.id);
-      if (next.status === 'AWAITING_LEARNER_EVIDENCE') {
-        await this.workflow.record(manager, actor, exemption.id, exemption.status, {
-          action: 'SCHOOL_CONFIRMED',
-          status: exemption.status,
-          details: answered,
-        });
-        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, {
-          action: 'REQUEST_LEARNER_EVIDENCE',
-          status: next.status,
-          reason: next.reason,
-        });
+      const next: Step | ExemptionStatus = dto.issued
+        ? await this.afterConfirmation(manager, exemption.id)
+        : {
+            action: 'REFUSE',
+            status: 'REFUSED',
+            reason: `The school stated it did not issue hours declaration ${request.declaration_id}; a forgery report was recorded.`,
+            details: { forgeryReportId },
+          };
+      if (typeof next === 'string') {
+        // The school's answer moves the case itself (or leaves it waiting for other schools).
+        await this.workflow.step(manager, actor, exemption, { ...answer, status: next });
       } else {
-        await this.workflow.step(manager, actor, exemption, {
-          action: 'SCHOOL_CONFIRMED',
-          status: next.status,
-          details: answered,
-        });
+        // The answer is recorded as the school's; what follows from it, as the system's.
+        await this.workflow.record(manager, actor, exemption.id, exemption.status, answer);
+        await this.workflow.step(manager, SYSTEM_ACTOR, exemption, next);
       }
     });
     return toResponse(actor, (await this.find(this.dataSource.manager, id)) as RequestRow);
   }
 
-  /** Where the case stands once a school confirmed: still waiting for other schools, ready, or blocked. */
-  private async afterConfirmation(manager: EntityManager, exemptionId: string) {
+  /** Where the case stands once a school confirmed: still waiting for other schools, ready, or (a system step) blocked. */
+  private async afterConfirmation(
+    manager: EntityManager,
+    exemptionId: string,
+  ): Promise<Step | ExemptionStatus> {
     const [{ pending }]: { pending: number }[] = await manager.query(
       `SELECT count(*)::int AS pending FROM confirmation_requests WHERE exemption_id = $1 AND status = 'PENDING'`,
       [exemptionId],
     );
-    if (pending > 0) return { status: 'AWAITING_SCHOOL' as const, reason: null };
+    if (pending > 0) return 'AWAITING_SCHOOL';
     const declarationIds = (
       await manager.query<{ id: string }[]>(
         `SELECT declaration_id AS id FROM exemption_declarations WHERE exemption_id = $1`,
@@ -178,8 +164,8 @@ export class ConfirmationRequestsService {
       keurmerkWithdrawn: standings.some((s) => s.keurmerk_withdrawn),
     });
     return reason
-      ? { status: 'AWAITING_LEARNER_EVIDENCE' as const, reason }
-      : { status: 'READY_FOR_DECISION' as const, reason: null };
+      ? { action: 'REQUEST_LEARNER_EVIDENCE', status: 'AWAITING_LEARNER_EVIDENCE', reason }
+      : 'READY_FOR_DECISION';
   }
 
   private async reportForgery(manager: EntityManager, request: RequestRow): Promise<string> {

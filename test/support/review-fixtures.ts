@@ -117,6 +117,16 @@ export async function flag(t: TestApp, f: FlagFixture): Promise<string> {
   return row.id;
 }
 
+/** A flag on an hours declaration. */
+export function declarationFlag(
+  t: TestApp,
+  declarationId: string,
+  schoolId: string,
+  f: Partial<FlagFixture> & { rule: string },
+): Promise<string> {
+  return flag(t, { subjectType: 'HOURS_DECLARATION', subjectId: declarationId, schoolId, ...f });
+}
+
 /** Today in Europe/Amsterdam plus `days`, as YYYY-MM-DD. */
 export function amsterdamDay(days = 0): string {
   const day = new Date(
