@@ -168,7 +168,10 @@ describe('checks on lessons and attendance', () => {
       await s.lesson('2024-01-22T09:00:00+01:00', '2024-01-22T10:00:00+01:00', [learner]);
       const covered = await s.lesson('2024-02-05T09:00:00+01:00', '2024-02-05T10:00:00+01:00', [learner]);
       const learnerId = covered.attendees[0].learnerId;
-      const [flag] = await flagsOn(t, auditor, 'ATTENDANCE_WITHOUT_CONTRACT', learnerId);
+      // A stretch that grows (a later lesson checked on its own) replaces its flag: the open one covers it all.
+      const [flag] = (await flagsOn(t, auditor, 'ATTENDANCE_WITHOUT_CONTRACT', learnerId)).filter(
+        (f) => f.status === 'OPEN',
+      );
       expect(flag).toMatchObject({
         severity: 'MEDIUM',
         schoolId: s.school.id,
@@ -184,8 +187,9 @@ describe('checks on lessons and attendance', () => {
         startDate: '2024-01-01',
         endDate: '2024-01-31',
       });
-      const [after] = await flagsOn(t, auditor, 'ATTENDANCE_WITHOUT_CONTRACT', learnerId);
-      expect(after).toMatchObject({ id: flag.id, status: 'WITHDRAWN' });
+      const after = await flagsOn(t, auditor, 'ATTENDANCE_WITHOUT_CONTRACT', learnerId);
+      expect(after.find((f) => f.id === flag.id)).toMatchObject({ status: 'WITHDRAWN' });
+      expect(after.filter((f) => f.status === 'OPEN')).toEqual([]);
     });
   });
 

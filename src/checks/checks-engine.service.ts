@@ -83,24 +83,24 @@ export class ChecksEngine {
     const runId = options.checkRunId ?? null;
     const [raised] = await manager.query(
       `WITH fired AS (
-         SELECT DISTINCT ON (rule_code, subject_type, subject_id, period_from, period_to) * FROM check_fired
-         ORDER BY rule_code, subject_type, subject_id, period_from, period_to, school_id),
+         SELECT DISTINCT ON (rule_code, subject_type, subject_id, school_id, period_from, period_to) * FROM check_fired
+         ORDER BY rule_code, subject_type, subject_id, school_id, period_from, period_to),
        before AS (
          SELECT f.id, f.status FROM flags f JOIN fired x
            ON f.rule_code = x.rule_code AND f.subject_type = x.subject_type AND f.subject_id = x.subject_id
-          AND f.period_from IS NOT DISTINCT FROM x.period_from AND f.period_to IS NOT DISTINCT FROM x.period_to),
+          AND f.school_id IS NOT DISTINCT FROM x.school_id AND f.period_from IS NOT DISTINCT FROM x.period_from AND f.period_to IS NOT DISTINCT FROM x.period_to),
        upserted AS (
          INSERT INTO flags AS f (rule_code, severity, status, school_id, subject_type, subject_id, period_from, period_to, explanation, evidence)
          SELECT rule_code, severity, 'OPEN', school_id, subject_type, subject_id, period_from, period_to, explanation, evidence FROM fired
-         ORDER BY rule_code, subject_type, subject_id, period_from, period_to
+         ORDER BY rule_code, subject_type, subject_id, school_id, period_from, period_to
          ON CONFLICT ON CONSTRAINT flags_natural_key DO UPDATE SET
-           severity = EXCLUDED.severity, school_id = EXCLUDED.school_id, explanation = EXCLUDED.explanation,
+           severity = EXCLUDED.severity, explanation = EXCLUDED.explanation,
            evidence = EXCLUDED.evidence, last_checked_at = now(),
            status = CASE WHEN f.status = 'WITHDRAWN' THEN 'OPEN' ELSE f.status END,
            withdrawn_at = CASE WHEN f.status = 'WITHDRAWN' THEN NULL ELSE f.withdrawn_at END
          WHERE f.status = 'WITHDRAWN'
-            OR (f.status IN ${LIVE} AND (f.severity, f.school_id, f.explanation, f.evidence)
-                IS DISTINCT FROM (EXCLUDED.severity, EXCLUDED.school_id, EXCLUDED.explanation, EXCLUDED.evidence))
+            OR (f.status IN ${LIVE} AND (f.severity, f.explanation, f.evidence)
+                IS DISTINCT FROM (EXCLUDED.severity, EXCLUDED.explanation, EXCLUDED.evidence))
          RETURNING f.id, f.severity),
        events AS (
          INSERT INTO flag_events (flag_id, action, check_run_id, details)
@@ -120,7 +120,7 @@ export class ChecksEngine {
            AND ${scope.all ? 'TRUE' : `(f.rule_code, f.subject_id, coalesce(f.school_id, '${NO_SCHOOL}')) IN (SELECT rule_code, subject_id, school_key FROM check_scope)`}
            AND NOT EXISTS (SELECT 1 FROM check_fired x
                            WHERE x.rule_code = f.rule_code AND x.subject_type = f.subject_type AND x.subject_id = f.subject_id
-                             AND x.period_from IS NOT DISTINCT FROM f.period_from AND x.period_to IS NOT DISTINCT FROM f.period_to)
+                             AND x.school_id IS NOT DISTINCT FROM f.school_id AND x.period_from IS NOT DISTINCT FROM f.period_from AND x.period_to IS NOT DISTINCT FROM f.period_to)
          RETURNING f.id),
        events AS (
          INSERT INTO flag_events (flag_id, action, check_run_id, details)
