@@ -1,5 +1,5 @@
 import { ExemptionsService } from '../src/exemptions/exemptions.service';
-import { JobName } from '../src/queue/job-catalogue';
+import { JobName, queueOfJob } from '../src/queue/job-catalogue';
 import { JobQueue } from '../src/queue/job-queue.service';
 import { newSchoolWithUser, SchoolWithUser, validBsn } from './support/factories';
 import { amsterdamDay, declaration, declarationFlag, duoPayment } from './support/review-fixtures';
@@ -602,6 +602,18 @@ describe('exemption workflow (ontheffingen)', () => {
       }
     }
     const runJob = (asOf: string) => t.app.get(JobQueue).enqueue(JobName.EscalateExemptions, { asOf });
+
+    it('is scheduled by the worker to run every hour', async () => {
+      const schedulers = await t.app
+        .get(JobQueue)
+        .queue(queueOfJob[JobName.EscalateExemptions])
+        .getJobSchedulers();
+      expect(schedulers).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ key: JobName.EscalateExemptions, pattern: '15 * * * *' }),
+        ]),
+      );
+    });
 
     it('moves a case the school did not answer by the due date to AWAITING_LEARNER_EVIDENCE, not before', async () => {
       const { bsn, declarationId } = await learnerWithDeclaration({ backed: false });
