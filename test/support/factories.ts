@@ -3,7 +3,23 @@
  * passes the same validation, audit and pending-check marking as a client's). Each returns the
  * response body. Defaults are unique per call within a test file; override what the test is about.
  */
+import type { Funding } from '../../src/contracts/contract.entity';
+import type { ContractResponse } from '../../src/contracts/contracts.dto';
+import type { GroupResponse } from '../../src/groups/groups.dto';
+import type { Route } from '../../src/groups/route-maximum';
+import type { DeclarationPurpose } from '../../src/hours-declarations/hours-declaration.entity';
+import type { HoursDeclarationResponse } from '../../src/hours-declarations/hours-declarations.dto';
+import type { ImportResponse } from '../../src/imports/imports.dto';
+import type { InvoiceResponse } from '../../src/invoices/invoices.dto';
+import type { LessonMode } from '../../src/lessons/lesson.entity';
+import type { LessonResponse } from '../../src/lessons/lessons.dto';
+import type { LearnerRef } from '../../src/submissions/submissions.dto';
+import type { RelatedQualification } from '../../src/teachers/teacher.entity';
+import type { TeacherResponse } from '../../src/teachers/teachers.dto';
 import { bearer, TestApp, TestUser } from './test-app';
+
+/** A response type as it arrives over HTTP: instants as ISO strings. */
+export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
 const API = '/api/v1';
 let counter = 0;
@@ -43,20 +59,8 @@ async function post<T>(t: TestApp, user: TestUser, path: string, body: object): 
   return response.body as T;
 }
 
-export type Route = 'B1' | 'Z' | 'ALFA' | 'ONDERWIJS' | 'WI2013';
-export type LessonMode = 'IN_PERSON' | 'ONLINE_AT_SCHOOL' | 'REMOTE';
 
-export interface TeacherBody {
-  id: string;
-  schoolId: string;
-  name: string;
-  reference: string;
-  nt2Certified: boolean;
-  certifiedSince: string | null;
-  nt2ExperienceYears: number | null;
-  relatedQualification: string | null;
-  nt2TrainingStartedOn: string | null;
-}
+export type TeacherBody = Json<TeacherResponse>;
 
 export function newTeacher(
   t: TestApp,
@@ -67,7 +71,7 @@ export function newTeacher(
     nt2Certified: boolean;
     certifiedSince: string;
     nt2ExperienceYears: number;
-    relatedQualification: 'DUTCH' | 'MODERN_FOREIGN_LANGUAGE' | 'PABO' | 'OUTDATED_NT2';
+    relatedQualification: RelatedQualification;
     nt2TrainingStartedOn: string;
   }> = {},
 ): Promise<TeacherBody> {
@@ -75,38 +79,15 @@ export function newTeacher(
   return post(t, user, '/teachers', { name: `Teacher ${n}`, reference: `T-${n}`, nt2Certified: true, certifiedSince: '2020-01-01', ...overrides });
 }
 
-export interface GroupBody {
-  id: string;
-  schoolId: string;
-  code: string;
-  route: Route;
-  maxSize: number;
-}
+export type GroupBody = Json<GroupResponse>;
 
 export function newGroup(t: TestApp, user: TestUser, overrides: Partial<{ code: string; route: Route; maxSize: number }> = {}): Promise<GroupBody> {
   return post(t, user, '/groups', { code: `G-${next()}`, route: 'B1', ...overrides });
 }
 
-export interface AttendeeBody {
-  learnerId: string;
-  bsnMasked: string;
-  bsn?: string;
-}
+export type AttendeeBody = LearnerRef;
 
-export interface LessonBody {
-  id: string;
-  schoolId: string;
-  groupId: string;
-  groupCode: string;
-  teacherId: string;
-  teacherReference: string;
-  startsAt: string;
-  endsAt: string;
-  mode: LessonMode;
-  lessonDate: string;
-  hours: number;
-  attendees: AttendeeBody[];
-}
+export type LessonBody = Json<LessonResponse>;
 
 export function newLesson(
   t: TestApp,
@@ -116,21 +97,12 @@ export function newLesson(
   return post(t, user, '/lessons', lesson);
 }
 
-export interface ContractBody extends AttendeeBody {
-  id: string;
-  schoolId: string;
-  reference: string;
-  startDate: string;
-  endDate: string;
-  hours: number;
-  priceCents: number;
-  funding: 'DUO_LOAN' | 'SELF' | 'MUNICIPALITY';
-}
+export type ContractBody = Json<ContractResponse>;
 
 export function newContract(
   t: TestApp,
   user: TestUser,
-  contract: { learnerBsn: string } & Partial<{ reference: string; startDate: string; endDate: string; hours: number; priceCents: number; funding: ContractBody['funding'] }>,
+  contract: { learnerBsn: string } & Partial<{ reference: string; startDate: string; endDate: string; hours: number; priceCents: number; funding: Funding }>,
 ): Promise<ContractBody> {
   return post(t, user, '/contracts', {
     reference: `C-${next()}`,
@@ -143,18 +115,7 @@ export function newContract(
   });
 }
 
-export interface InvoiceBody extends AttendeeBody {
-  id: string;
-  schoolId: string;
-  contractId: string;
-  contractReference: string;
-  invoiceNumber: string;
-  invoiceDate: string;
-  periodStart: string;
-  periodEnd: string;
-  hours: number;
-  amountCents: number;
-}
+export type InvoiceBody = Json<InvoiceResponse>;
 
 export function newInvoice(
   t: TestApp,
@@ -172,21 +133,12 @@ export function newInvoice(
   });
 }
 
-export interface DeclarationBody extends AttendeeBody {
-  id: string;
-  schoolId: string;
-  purpose: 'AGI' | 'ONA';
-  periodStart: string;
-  periodEnd: string;
-  hours: number;
-  issuedOn: string;
-  status: 'RECEIVED' | 'CHECKED' | 'FLAGGED' | 'ACCEPTED' | 'REJECTED';
-}
+export type DeclarationBody = Json<HoursDeclarationResponse>;
 
 export function newDeclaration(
   t: TestApp,
   user: TestUser,
-  declaration: { learnerBsn: string } & Partial<{ purpose: 'AGI' | 'ONA'; periodStart: string; periodEnd: string; hours: number; issuedOn: string }>,
+  declaration: { learnerBsn: string } & Partial<{ purpose: DeclarationPurpose; periodStart: string; periodEnd: string; hours: number; issuedOn: string }>,
 ): Promise<DeclarationBody> {
   return post(t, user, '/hours-declarations', {
     purpose: 'AGI',
@@ -198,15 +150,7 @@ export function newDeclaration(
   });
 }
 
-export interface ImportBody {
-  id: string;
-  kind: 'LESSONS' | 'LOAN_ACCOUNTS' | 'PAYMENTS';
-  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
-  rowsTotal: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  errors: { line: number; message: string }[];
-}
+export type ImportBody = Json<ImportResponse>;
 
 /** Posts a CSV body (text/csv) to an import endpoint; returns the 202 body `{id}`. */
 export async function postCsv(t: TestApp, user: TestUser | string, path: string, csv: string): Promise<{ id: string }> {
@@ -233,3 +177,5 @@ export async function importCsv(t: TestApp, user: TestUser | string, path: strin
   const { id } = await postCsv(t, user, path, csv);
   return waitForImport(t, user, id);
 }
+
+export type { LessonMode, Route };
