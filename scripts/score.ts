@@ -1,19 +1,31 @@
 /**
- * npm run score -- [--seeds 1,2] [--no-build] [--api URL]
+ * npm run score -- [--seeds 1,2] [--no-build] [--api URL] [--scale national --schools N]
  *
  * Detection scorecard: for each seed, generates the small data set, loads it through the API into a
  * scratch database (its own API and worker, started here from the build) or into the API at --api
  * (which must hold an empty database), runs the checks and compares the flags with the ground truth.
+ * --scale national loads a national data set in bulk (COPY) into the scratch database instead.
  * Exits non-zero unless every rule shows recall 1.0, precision 1.0 and the expected severities.
  */
 import { execSync } from 'node:child_process';
 import { loadConfig } from '../src/config/app-config';
-import { loadThroughApi, runChecks } from './generator/api-loader';
+import { loadThroughApi, runChecks, signInDemoUsers } from './generator/api-loader';
+import { bulkLoad } from './generator/bulk-loader';
+import { Scale } from './generator/dataset';
 import { generateDataset } from './generator/generate-dataset';
+import { Api } from './lib/api-client';
 import { currentFlags, naturalKeys, perfect, score, scoreTable } from './lib/scorecard';
 import { recreateDatabase, startStack, Stack } from './lib/stack';
 
-function args(argv: string[]): { seeds: number[]; build: boolean; api?: string } {
+interface Options {
+  seeds: number[];
+  build: boolean;
+  api?: string;
+  scale: Scale;
+  schools?: number;
+}
+
+function args(argv: string[]): Options {
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -21,40 +33,53 @@ function args(argv: string[]): { seeds: number[]; build: boolean; api?: string }
   const seeds = (value('seeds') ?? value('seed') ?? '1,2').split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0))
     throw new Error('--seeds takes non-negative integers, e.g. 1,2');
-  return { seeds, build: !argv.includes('--no-build'), api: value('api') };
+  const scale = (value('scale') ?? 'small') as Scale;
+  if (scale !== 'small' && scale !== 'national') throw new Error('--scale must be small or national');
+  if (scale === 'national' && value('api'))
+    throw new Error('--scale national loads in bulk into its own scratch database; leave out --api');
+  const schools = value('schools') === undefined ? undefined : Number(value('schools'));
+  return { seeds, build: !argv.includes('--no-build'), api: value('api'), scale, schools };
 }
 
-async function scoreSeed(seed: number, index: number, options: ReturnType<typeof args>): Promise<boolean> {
+async function scoreSeed(seed: number, index: number, options: Options): Promise<boolean> {
   const config = loadConfig();
+  const progress = (line: string): void => console.log(`  [seed ${seed}] ${line}`);
+  const url = new URL(config.databaseUrl);
+  url.pathname = `/taalschool_score_${options.scale}_${seed}`;
   let stack: Stack | undefined;
   let baseUrl = options.api;
   if (!baseUrl) {
-    const url = new URL(config.databaseUrl);
-    url.pathname = `/taalschool_score_${seed}`;
     await recreateDatabase(url.toString());
     stack = await startStack({
       env: { DATABASE_URL: url.toString(), QUEUE_PREFIX: `score-${seed}-${process.pid}` },
       port: 3100 + index,
-      logDir: `var/score/${seed}`,
+      logDir: `var/score/${options.scale}-${seed}`,
     });
     baseUrl = stack.baseUrl;
   }
   try {
     const started = Date.now();
-    const dataset = generateDataset({ scale: 'small', seed });
-    const loaded = await loadThroughApi(dataset, baseUrl, config.admin, (line) =>
-      console.log(`  [seed ${seed}] ${line}`),
-    );
-    if (loaded.missing.length > 0)
-      console.log(`  [seed ${seed}] NOT BUILT YET, not loaded: ${loaded.missing.join(', ')}`);
-    await runChecks(loaded.auditor);
-    const flags = await currentFlags(loaded.auditor);
-    const keys = await naturalKeys(flags, loaded, {
-      declarationKeys: new Map([...loaded.declarationIds].map(([key, id]) => [id, key])),
-    });
+    const dataset = generateDataset({ scale: options.scale, seed, schools: options.schools });
+    let declarationKeys = new Map<string, string>();
+    let users: { auditor: Api; duo: Api };
+    if (options.scale === 'national') {
+      await bulkLoad(dataset, url.toString(), progress);
+      users = await signInDemoUsers(baseUrl, config.admin);
+    } else {
+      const loaded = await loadThroughApi(dataset, baseUrl, config.admin, progress);
+      if (loaded.missing.length > 0) progress(`NOT BUILT YET, not loaded: ${loaded.missing.join(', ')}`);
+      declarationKeys = new Map([...loaded.declarationIds].map(([key, id]) => [id, key]));
+      users = loaded;
+    }
+    const checksStarted = Date.now();
+    await runChecks(users.auditor, 30 * 60_000);
+    progress(`check run done in ${Math.round((Date.now() - checksStarted) / 1000)} s`);
+    const flags = await currentFlags(users.auditor);
+    const keys = await naturalKeys(flags, users, { declarationKeys });
     const scores = score(dataset.expectedFlags, flags, keys);
+    const seconds = Math.round((Date.now() - started) / 1000);
     console.log(
-      `\nseed ${seed}: ${dataset.expectedFlags.length} expected flags, ${flags.length} raised (${Math.round((Date.now() - started) / 1000)} s)\n`,
+      `\nseed ${seed}: ${dataset.expectedFlags.length} expected flags, ${flags.length} raised (${seconds} s)\n`,
     );
     console.log(scoreTable(scores));
     console.log('');

@@ -41,14 +41,7 @@ export async function loadThroughApi(
   admin: { email: string; password: string },
   log: Log = () => undefined,
 ): Promise<LoadedDataset> {
-  const adminApi = await Api.login(baseUrl, admin.email, admin.password);
-  const [auditor, duo] = await Promise.all(
-    (['AUDITOR', 'DUO'] as const).map(async (role) => {
-      const user = role === 'AUDITOR' ? DEMO_USERS.auditor : DEMO_USERS.duo;
-      await ensureUser(adminApi, { ...user, role });
-      return Api.login(baseUrl, user.email, user.password);
-    }),
-  );
+  const { admin: adminApi, auditor, duo } = await signInDemoUsers(baseUrl, admin);
   const loaded: LoadedDataset = {
     admin: adminApi,
     auditor,
@@ -141,6 +134,22 @@ export async function loadThroughApi(
   });
   log(`${loaded.declarationIds.size} hours declarations`);
   return loaded;
+}
+
+/** The admin, and the demo's auditor and DUO users (created by the admin when missing), signed in. */
+export async function signInDemoUsers(
+  baseUrl: string,
+  admin: { email: string; password: string },
+): Promise<{ admin: Api; auditor: Api; duo: Api }> {
+  const adminApi = await Api.login(baseUrl, admin.email, admin.password);
+  const [auditor, duo] = await Promise.all(
+    (['AUDITOR', 'DUO'] as const).map(async (role) => {
+      const user = role === 'AUDITOR' ? DEMO_USERS.auditor : DEMO_USERS.duo;
+      await ensureUser(adminApi, { ...user, role });
+      return Api.login(baseUrl, user.email, user.password);
+    }),
+  );
+  return { admin: adminApi, auditor, duo };
 }
 
 async function ensureUser(
