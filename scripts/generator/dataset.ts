@@ -2,37 +2,20 @@
  * The shape of a generated data set: what each school submits, what DUO imports, the exemption
  * requests DUO files, and the ground truth: every flag the data implies, by natural key.
  */
+import type { Severity, SubjectType } from '../../src/flags/flag.entity';
+import { RULE_CODES, RuleCode } from '../../src/rules/rule-catalogue';
 import type { Day, Period } from './calendar';
 
 export type Route = 'B1' | 'Z' | 'ALFA' | 'ONDERWIJS' | 'WI2013';
 export type LessonMode = 'IN_PERSON' | 'ONLINE_AT_SCHOOL' | 'REMOTE';
 export type Funding = 'DUO_LOAN' | 'SELF' | 'MUNICIPALITY';
-export type Severity = 'LOW' | 'MEDIUM' | 'HIGH';
 export type KeurmerkStatus = 'ASPIRANT' | 'GRANTED' | 'SUSPENDED' | 'WITHDRAWN';
 export type MeasureKind =
   'EXPERIENCED_TEACHERS' | 'TEACHERS_IN_TRAINING' | 'DEFERRED_ENFORCEMENT' | 'GROUP_SIZE_LENIENCY';
-export type SubjectType =
-  'HOURS_DECLARATION' | 'INVOICE' | 'LESSON' | 'LEARNER' | 'SCHOOL_YEAR' | 'DUO_PAYMENT';
 
-export const RULE_CODES = [
-  'DECLARATION_WITHOUT_DUO_CONTRACT',
-  'DECLARED_HOURS_EXCEED_ATTENDANCE',
-  'DECLARED_HOURS_EXCEED_CONTRACT',
-  'DECLARATION_OUTSIDE_KEURMERK',
-  'INVOICE_EXCEEDS_CONTRACT',
-  'INVOICED_HOURS_EXCEED_ATTENDANCE',
-  'INVOICE_OUTSIDE_KEURMERK',
-  'INVOICE_AMOUNT_MISMATCH',
-  'PAYMENT_WITHOUT_INVOICE',
-  'QUARTERLY_CAP_EXCEEDED',
-  'LOAN_LIMIT_EXCEEDED',
-  'GROUP_SIZE_EXCEEDED',
-  'LEARNER_DOUBLE_BOOKED',
-  'TEACHER_DOUBLE_BOOKED',
-  'ATTENDANCE_WITHOUT_CONTRACT',
-  'CERTIFIED_LESSON_SHARE_BELOW_NORM',
-] as const;
-export type RuleCode = (typeof RULE_CODES)[number];
+// The rule catalogue and the flag vocabulary are the app's own.
+export { RULE_CODES };
+export type { RuleCode, Severity, SubjectType };
 
 export interface KeurmerkEventSpec {
   status: KeurmerkStatus;
