@@ -36,6 +36,12 @@ function bsn(n: number): string {
   }
 }
 
+export interface ApiThroughputResult {
+  api: Figures;
+  baseline: Figures & { what: string };
+  ratio: number;
+}
+
 interface Figures {
   requests: number;
   errors: number;
@@ -164,7 +170,7 @@ async function main(): Promise<void> {
       );
       return true;
     });
-    const result = {
+    const result: ApiThroughputResult & Record<string, unknown> = {
       bench: 'api-throughput',
       endpoint: 'POST /api/v1/hours-declarations',
       connections: CONNECTIONS,

@@ -12,12 +12,15 @@ import { cpus, release, totalmem, type } from 'node:os';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config/app-config';
+import type { ApiThroughputResult } from './api-throughput.bench';
 
 interface Bench {
   file: string;
   title: string;
   target: string;
   args: (quick: boolean) => string[];
+  /** The headline of a result, when this orchestrator knows its fields. */
+  summary?: (result: Record<string, unknown>) => string;
 }
 
 const BENCHES: Bench[] = [
@@ -28,6 +31,13 @@ const BENCHES: Bench[] = [
     target: 'issue 6: measured next to the plain insert baseline',
     args: (quick) =>
       quick ? ['--requests', '500', '--seconds', '20'] : ['--requests', '20000', '--seconds', '60'],
+    summary: (result) => {
+      const r = result as unknown as ApiThroughputResult;
+      return (
+        `API ${r.api.perSecond} submissions/s (p50 ${r.api.latencyMs.p50} ms, p95 ${r.api.latencyMs.p95} ms, ` +
+        `${r.api.errors} errors) vs. plain INSERT ${r.baseline.perSecond}/s (p50 ${r.baseline.latencyMs.p50} ms): ratio ${r.ratio}`
+      );
+    },
   },
   {
     file: 'bench/lesson-import.bench.ts',
@@ -147,6 +157,10 @@ function markdown(outcomes: Outcome[], machine: Record<string, string>, quick: b
       lines.push(`Not measured: ${outcome.failure}.`);
       continue;
     }
+    const summary =
+      outcome.bench.summary?.(outcome.result) ??
+      (outcome.result.ratio !== undefined ? `ratio ${String(outcome.result.ratio)}` : undefined);
+    if (summary) lines.push(`**${summary}**`, '');
     lines.push(
       '| figure | value |',
       '| --- | --- |',

@@ -1160,8 +1160,8 @@ export function generateDataset(options: GenerateOptions): Dataset {
   return dataset;
 }
 
-/** Extra groups of a clean school at national scale: about a million lessons a year over 180 schools. */
-const NATIONAL_EXTRA_GROUPS = 28;
+/** Extra groups of a clean school at national scale: about a million lessons (two years) and ten million attendance rows over 180 schools. */
+const NATIONAL_EXTRA_GROUPS = 40;
 
 /** National scale: mostly clean schools, each story profile at a known rate. */
 function nationalProfiles(world: World, count: number): Profile[] {
