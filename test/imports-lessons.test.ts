@@ -82,6 +82,19 @@ describe('CSV lesson import', () => {
     expect(result.errors[0].message).toMatch(/mode/);
   });
 
+  it('reads quoted fields, CRLF line ends and a BOM, and counts lines across empty ones', async () => {
+    const csv = [
+      `\uFEFF${HEADER}`,
+      `"G1","T1",2024-08-01T09:00:00+02:00,2024-08-01T10:00:00+02:00,${validBsn(60)},"IN_PERSON"`,
+      '',
+      `G1,T1,2024-08-01T09:00:00+02:00,2024-08-01T10:00:00+02:00,${validBsn(61)},`,
+      `"G""9",T1,2024-08-01T09:00:00+02:00,2024-08-01T10:00:00+02:00,${validBsn(62)},`,
+    ].join('\r\n');
+    const result = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
+    expect(result).toMatchObject({ status: 'DONE', rowsTotal: 3, rowsAccepted: 2, rowsRejected: 1 });
+    expect(result.errors).toEqual([{ line: 5, message: expect.stringMatching(/group_code/) }]);
+  });
+
   it('fails a file whose header lacks a column, reporting line 1', async () => {
     const result = await importCsv(t, a.schoolUser, '/lessons/imports', 'group_code,teacher_reference,starts_at,bsn\nG1,T1,2024-03-04T09:00:00+01:00,x');
     expect(result).toMatchObject({ status: 'FAILED', rowsAccepted: 0 });

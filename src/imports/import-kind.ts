@@ -8,8 +8,8 @@
  *    (subjectType IMPORT) and enqueues `JobName.RunImport` with `{ importId }` only. Answers `{ id }`;
  *    the controller returns it with `@HttpCode(202)`.
  *  - `GET /imports/{id}`: status and counters (a SCHOOL sees only its own imports).
- *  - the job (`ImportProcessor.run`): in ONE transaction, streams the file through csv-parse, checks the
- *    header, calls `parseRow` per row, COPYs the good rows (pg-copy-streams) into the temp table
+ *  - the job (`ImportProcessor.run`): in ONE transaction, streams the file through `CsvRecords` (one record
+ *    per line, exact line numbers; quoted lines read by csv-parse), checks the header, calls `parseRow` per row, COPYs the good rows (pg-copy-streams) into the temp table
  *    `import_staging (line int, <stagingColumns>)`, then calls `merge`. Bad rows are counted and the first
  *    1000 reported as `{line, message}` (header = line 1), never stored. Counters, status DONE and an audit
  *    event commit with the data. A crash rolls everything back, and the BullMQ retry starts over; `merge`
