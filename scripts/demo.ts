@@ -249,6 +249,23 @@ async function main(): Promise<void> {
   );
   if (loaded.missing.length > 0)
     console.log(`  not loaded, endpoint not built yet: ${loaded.missing.join('; ')}`);
+  console.log('');
+  table(
+    ['school', 'KvK', 'story', 'lessons', 'contracts', 'invoices', 'declarations', 'planted flags'],
+    dataset.schools.map((s) => [
+      s.name,
+      s.kvkNumber,
+      s.profile,
+      s.lessons.length,
+      s.contracts.length,
+      s.invoices.length,
+      s.declarations.length,
+      dataset.expectedFlags.filter((f) => f.schoolKvk === s.kvkNumber).length,
+    ]),
+  );
+  console.log(
+    `  plus ${dataset.expectedFlags.filter((f) => !f.schoolKvk).length} planted cross-school flags (DUO quarterly cap, loan limit)`,
+  );
 
   await part('The keurmerk history of a school, recorded by the auditor and read back', () =>
     keurmerkHistory(admin, dataset, loaded),
