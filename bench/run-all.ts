@@ -184,8 +184,8 @@ async function main(): Promise<void> {
   for (const bench of BENCHES) {
     process.stderr.write(`\n[bench] ${bench.file}\n`);
     outcomes.push(await run(bench, quick));
+    writeFileSync('BENCHMARKS.md', markdown(outcomes, machine, quick)); // after each: a long run leaves what it has
   }
-  writeFileSync('BENCHMARKS.md', markdown(outcomes, machine, quick));
   for (const o of outcomes)
     console.log(
       `${o.bench.file}: ${o.result ? 'measured' : `NOT measured (${o.failure})`} in ${o.seconds} s`,
