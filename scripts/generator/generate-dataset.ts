@@ -40,7 +40,7 @@ import {
   SchoolSpec,
   TeacherSpec,
 } from './dataset';
-import { AttendanceIndex, evaluateRules, keurmerkValidOn, ROUTE_MAXIMA } from './oracle';
+import { AttendanceIndex, evaluateRules, keurmerkInvalidIn, ROUTE_MAXIMA } from './oracle';
 import { Random } from './random';
 
 export const WINDOW = { from: '2023-01-02', to: '2024-12-31' };
@@ -579,11 +579,7 @@ const suspendedSchool: Profile = (world) => {
 
   // Invoices whose period meets the suspension (the 2022 cohort's third quarter).
   for (const invoice of school.spec.invoices)
-    if (
-      [...daysBetween(invoice.periodStart, invoice.periodEnd)].some(
-        (day) => !keurmerkValidOn(school.spec, day),
-      )
-    )
+    if (keurmerkInvalidIn(school.spec, { from: invoice.periodStart, to: invoice.periodEnd }))
       school.expect({
         rule: 'INVOICE_OUTSIDE_KEURMERK',
         severity: 'HIGH',

@@ -3,7 +3,7 @@
  * The generator plants irregularities with the flags it means to raise; this evaluation proves that
  * the data implies exactly those flags (no accidental extra), so the scorecard can demand 1.0/1.0.
  */
-import { Day, daysBetween, Period, quarterOf } from './calendar';
+import { addDays, Day, Period, quarterOf } from './calendar';
 import {
   Dataset,
   declarationKey,
@@ -25,10 +25,25 @@ const NORM = 0.8;
 const MINIMUM_LESSONS = 20;
 const EXPERIENCED_QUALIFICATIONS = ['DUTCH', 'MODERN_FOREIGN_LANGUAGE', 'PABO', 'OUTDATED_NT2'];
 
-export function keurmerkValidOn(school: SchoolSpec, day: Day): boolean {
-  let status = 'NONE';
-  for (const event of school.keurmerkEvents) if (event.effectiveFrom <= day) status = event.status; // events are oldest first
-  return status === 'ASPIRANT' || status === 'GRANTED';
+/** Whether on some day of the period the latest keurmerk event was not ASPIRANT or GRANTED (or there was none). */
+export function keurmerkInvalidIn(school: SchoolSpec, period: Period): boolean {
+  // Stretches of days with one status, oldest first; the stretch before the first event is NONE.
+  const events = school.keurmerkEvents; // oldest first, distinct dates
+  const stretches = [
+    {
+      status: 'NONE',
+      from: '0000-01-01',
+      to: events.length > 0 ? addDays(events[0].effectiveFrom, -1) : '9999-12-31',
+    },
+    ...events.map((e, i) => ({
+      status: e.status as string,
+      from: e.effectiveFrom,
+      to: i + 1 < events.length ? addDays(events[i + 1].effectiveFrom, -1) : '9999-12-31',
+    })),
+  ];
+  return stretches.some(
+    (s) => s.status !== 'ASPIRANT' && s.status !== 'GRANTED' && s.from <= period.to && period.from <= s.to,
+  );
 }
 
 const measureValid = (school: SchoolSpec, kind: MeasureKind, day: Day): boolean =>
@@ -88,8 +103,7 @@ export function evaluateRules(data: Pick<Dataset, 'schools' | 'payments' | 'loan
   for (const school of data.schools) {
     const kvk = school.kvkNumber;
     const attendance = new AttendanceIndex(school.lessons);
-    const invalidIn = (p: Period): boolean =>
-      [...daysBetween(p.from, p.to)].some((day) => !keurmerkValidOn(school, day));
+    const invalidIn = (p: Period): boolean => keurmerkInvalidIn(school, p);
     const contractsByLearner = groupBy(school.contracts, (c) => c.learnerBsn);
     const contractsOf = (bsn: string) => contractsByLearner.get(bsn) ?? [];
 
