@@ -22,6 +22,14 @@ describe('Data generator', () => {
     },
   );
 
+  it('plants at national scale too, with a truth the rules imply, and the story schools at their rates', () => {
+    const dataset = generateDataset({ scale: 'national', seed: 6, schools: 12 });
+    expect(dataset.schools).toHaveLength(12);
+    const implied = new Set(evaluateRules(dataset).map(flagIdentity));
+    expect(new Set(dataset.expectedFlags.map(flagIdentity))).toEqual(implied);
+    expect(dataset.schools.filter((s) => s.profile === 'clean').length).toBeGreaterThanOrEqual(1);
+  });
+
   it('keeps one school free of any flag', () => {
     const dataset = generateDataset({ scale: 'small', seed: 5 });
     const clean = dataset.schools.filter((s) => s.profile === 'clean');
