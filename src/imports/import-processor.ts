@@ -199,6 +199,8 @@ export class ImportProcessor {
     );
     const started = Date.now();
     await pipeline(createReadStream(found.filePath), new CsvRecords(), encoder, client.query(copyFrom(`COPY ${STAGING_TABLE} FROM STDIN`)));
+    // Statistics for the merge's joins: without them the planner guesses a temp table's size.
+    await manager.query(`ANALYZE ${STAGING_TABLE}`);
     const staged = Date.now();
     const merged = await kind.merge(manager, { importId: found.id, schoolId: found.schoolId });
     this.logger.log(`import ${found.id}: read and staged ${encoder.rows} rows in ${staged - started}ms, merged in ${Date.now() - staged}ms`);

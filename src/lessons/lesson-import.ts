@@ -62,20 +62,20 @@ export class LessonImport implements ImportKind, OnModuleInit {
       LEFT JOIN teachers t ON t.school_id = $1 AND t.reference = s.teacher_reference
       LEFT JOIN lessons l ON l.school_id = $1 AND l.group_id = g.id AND l.teacher_id = t.id
                          AND l.starts_at = s.starts_at AND l.ends_at = s.ends_at AND l.mode = s.mode`;
-    // New lessons: one per (group, teacher, times) whose rows agree on the mode.
+    // New lessons: one per (group, teacher, times) whose rows agree on the mode. Grouped before the
+    // joins, so a million rows hash into lessons without a sort.
     await manager.query(
       `INSERT INTO lessons (school_id, group_id, teacher_id, starts_at, ends_at, mode, import_id)
-       SELECT $1, g.id, t.id, s.starts_at, s.ends_at, min(s.mode), $2
-       FROM ${STAGING_TABLE} s
-       JOIN groups g ON g.school_id = $1 AND g.code = s.group_code
-       JOIN teachers t ON t.school_id = $1 AND t.reference = s.teacher_reference
-       GROUP BY g.id, t.id, s.starts_at, s.ends_at
-       HAVING min(s.mode) = max(s.mode)
-       ORDER BY s.starts_at
+       SELECT $1, g.id, t.id, k.starts_at, k.ends_at, k.mode, $2
+       FROM (SELECT group_code, teacher_reference, starts_at, ends_at, min(mode) AS mode FROM ${STAGING_TABLE}
+             GROUP BY group_code, teacher_reference, starts_at, ends_at HAVING min(mode) = max(mode)) k
+       JOIN groups g ON g.school_id = $1 AND g.code = k.group_code
+       JOIN teachers t ON t.school_id = $1 AND t.reference = k.teacher_reference
        ON CONFLICT ON CONSTRAINT lessons_natural_key DO NOTHING`,
       [schoolId, importId],
     );
     await manager.query(matchRows, [schoolId]);
+    await manager.query(`ANALYZE lesson_import_rows`);
     await manager.query(
       `INSERT INTO learners (bsn_hash, bsn_ciphertext, bsn_last4)
        SELECT s.bsn_hash, s.bsn_ciphertext, s.bsn_last4 FROM ${STAGING_TABLE} s
