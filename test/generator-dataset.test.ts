@@ -22,7 +22,7 @@ describe('Data generator', () => {
     },
   );
 
-  it('plants at national scale too, with a truth the rules imply, and the story schools at their rates', () => {
+  it('plants at national scale too, with a truth the rules imply', () => {
     const dataset = generateDataset({ scale: 'national', seed: 6, schools: 12 });
     expect(dataset.schools).toHaveLength(12);
     const implied = new Set(evaluateRules(dataset).map(flagIdentity));
