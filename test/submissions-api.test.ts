@@ -55,3 +55,23 @@ describe('school submissions: happy path', () => {
     expect(declaration).toMatchObject({ status: 'RECEIVED', learnerId: contract.learnerId });
   });
 });
+
+describe('school submissions: OpenAPI', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  it('describes every submission path, and the lesson import as a text/csv body answered with 202', async () => {
+    const document = (await t.http.get(`${API}/openapi.json`).expect(200)).body as { paths: Record<string, Record<string, { requestBody?: { content: object }; responses: object }>> };
+    for (const collection of ['teachers', 'groups', 'lessons', 'contracts', 'invoices', 'hours-declarations']) {
+      expect(Object.keys(document.paths[`${API}/${collection}`])).toEqual(expect.arrayContaining(['get', 'post']));
+      expect(Object.keys(document.paths[`${API}/${collection}/{id}`])).toContain('get');
+    }
+    const upload = document.paths[`${API}/lessons/imports`].post;
+    expect(Object.keys(upload.requestBody?.content ?? {})).toEqual(['text/csv']);
+    expect(Object.keys(upload.responses)).toContain('202');
+    expect(document.paths[`${API}/imports/{id}`].get).toBeDefined();
+  });
+});
