@@ -90,6 +90,21 @@ describe('the audit trail', () => {
     ]);
   });
 
+  it('includes an event in a period that ends at its own instant', async () => {
+    const [latest] = (
+      await t.http
+        .get('/api/v1/audit-events?pageSize=1')
+        .set(...bearer(auditor))
+        .expect(200)
+    ).body.items;
+    const at = new Date(latest.at).toISOString();
+    const bounded = await t.http
+      .get(`/api/v1/audit-events?from=${at}&to=${at}`)
+      .set(...bearer(auditor))
+      .expect(200);
+    expect(bounded.body.items.map((e: { id: number }) => e.id)).toContain(latest.id);
+  });
+
   it('writes nothing to the trail for a refused request', async () => {
     const before = (await t.sql<{ n: string }>('SELECT count(*) AS n FROM audit_events'))[0].n;
     await t.http

@@ -136,6 +136,12 @@ describe('schools and the keurmerk', () => {
       'reason',
       'status',
     ]);
+    const yearZero = await post(`/schools/${school.id}/keurmerk-events`, {
+      status: 'GRANTED',
+      effectiveFrom: '0000-01-01',
+      reason: 'x',
+    }).expect(400);
+    expect(yearZero.body.invalidParams).toEqual([{ name: 'effectiveFrom', reason: expect.any(String) }]);
     await post('/schools/6f1c1f7e-4a0e-4a53-9a51-000000000000/keurmerk-events', {
       status: 'GRANTED',
       effectiveFrom: '2024-01-01',

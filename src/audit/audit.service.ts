@@ -37,7 +37,8 @@ export class AuditService {
     if (query.subjectId) qb.andWhere('e.subjectId = :subjectId', { subjectId: query.subjectId });
     if (query.actorId) qb.andWhere('e.actorId = :actorId', { actorId: query.actorId });
     if (query.from) qb.andWhere('e.at >= :from', { from: query.from });
-    if (query.to) qb.andWhere('e.at <= :to', { to: query.to });
+    // `to` has millisecond precision, `at` microseconds: an event stamped within the named millisecond is in.
+    if (query.to) qb.andWhere(`e.at < :to::timestamptz + interval '1 millisecond'`, { to: query.to });
     const [items, total] = await qb
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)

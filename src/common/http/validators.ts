@@ -18,11 +18,14 @@ export function isDateOnly(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = dateOnly.exec(value);
   if (!match) return false;
+  // Years outside 1900..2999 are typing errors in this domain (and year 0 does not exist in Postgres).
+  const year = Number(match[1]);
+  if (year < 1900 || year > 2999) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-/** A calendar date as `YYYY-MM-DD`. */
+/** A calendar date as `YYYY-MM-DD`, years 1900 to 2999. */
 export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
