@@ -33,7 +33,8 @@ const log = (message: string): void => void process.stderr.write(`[lesson-import
 function rowsArgument(): number {
   const at = process.argv.indexOf('--rows');
   const rows = at >= 0 ? Number(process.argv[at + 1]) : 1_000_000;
-  if (!Number.isInteger(rows) || rows < ATTENDEES_PER_LESSON) throw new Error('--rows takes a whole number of at least 12');
+  if (!Number.isInteger(rows) || rows < ATTENDEES_PER_LESSON)
+    throw new Error('--rows takes a whole number of at least 12');
   return rows;
 }
 
@@ -70,7 +71,9 @@ async function write(stream: WriteStream, text: string): Promise<void> {
 }
 
 async function close(stream: WriteStream): Promise<void> {
-  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
 }
 
 interface Generated {
@@ -138,11 +141,22 @@ class Api {
     return new Promise((resolve, reject) => {
       const req = request(
         url,
-        { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size, Authorization: `Bearer ${token}` } },
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'text/csv',
+            'Content-Length': statSync(file).size,
+            Authorization: `Bearer ${token}`,
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(text) as { id: string }) : reject(new Error(`upload: ${res.statusCode} ${text}`))));
+          res.on('end', () =>
+            res.statusCode === 202
+              ? resolve(JSON.parse(text) as { id: string })
+              : reject(new Error(`upload: ${res.statusCode} ${text}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -183,12 +197,35 @@ async function main(): Promise<void> {
     const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
     worker = await startWorker(config);
 
-    const admin = (await api.call<{ accessToken: string }>('POST', '/auth/login', null, { email: BENCH_ENV.ADMIN_EMAIL, password: BENCH_ENV.ADMIN_PASSWORD })).accessToken;
-    const school = await api.call<{ id: string }>('POST', '/schools', admin, { name: 'Bench Taalschool', kvkNumber: '87654321' });
-    await api.call('POST', '/users', admin, { email: 'school@bench.example', password: 'school-password', role: 'SCHOOL', schoolId: school.id });
-    const token = (await api.call<{ accessToken: string }>('POST', '/auth/login', null, { email: 'school@bench.example', password: 'school-password' })).accessToken;
+    const admin = (
+      await api.call<{ accessToken: string }>('POST', '/auth/login', null, {
+        email: BENCH_ENV.ADMIN_EMAIL,
+        password: BENCH_ENV.ADMIN_PASSWORD,
+      })
+    ).accessToken;
+    const school = await api.call<{ id: string }>('POST', '/schools', admin, {
+      name: 'Bench Taalschool',
+      kvkNumber: '87654321',
+    });
+    await api.call('POST', '/users', admin, {
+      email: 'school@bench.example',
+      password: 'school-password',
+      role: 'SCHOOL',
+      schoolId: school.id,
+    });
+    const token = (
+      await api.call<{ accessToken: string }>('POST', '/auth/login', null, {
+        email: 'school@bench.example',
+        password: 'school-password',
+      })
+    ).accessToken;
     for (let g = 0; g < GROUPS; g++) await api.call('POST', '/groups', token, { code: `G${g}`, route: 'B1' });
-    for (let t = 0; t < TEACHERS; t++) await api.call('POST', '/teachers', token, { name: `Teacher ${t}`, reference: `T${t}`, nt2Certified: true });
+    for (let t = 0; t < TEACHERS; t++)
+      await api.call('POST', '/teachers', token, {
+        name: `Teacher ${t}`,
+        reference: `T${t}`,
+        nt2Certified: true,
+      });
 
     log(`generating ${rows} rows`);
     const generated = await generate(rows, school.id);
@@ -200,7 +237,10 @@ async function main(): Promise<void> {
     await db.query(`CHECKPOINT`);
     log('raw COPY');
     const copyStarted = process.hrtime.bigint();
-    await pipeline(createReadStream(generated.tsvPath), db.query(copyFrom(`COPY bench_raw_attendance FROM STDIN`)));
+    await pipeline(
+      createReadStream(generated.tsvPath),
+      db.query(copyFrom(`COPY bench_raw_attendance FROM STDIN`)),
+    );
     const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
     await db.query(`DROP TABLE bench_raw_attendance`);
     await db.query(`CHECKPOINT`);
@@ -217,11 +257,19 @@ async function main(): Promise<void> {
     }
     const importSeconds = Number(process.hrtime.bigint() - importStarted) / 1e9;
     const [{ attendees, lessons }] = (
-      await db.query(`SELECT (SELECT count(*)::int FROM lesson_attendees) AS attendees, (SELECT count(*)::int FROM lessons) AS lessons`)
+      await db.query(
+        `SELECT (SELECT count(*)::int FROM lesson_attendees) AS attendees, (SELECT count(*)::int FROM lessons) AS lessons`,
+      )
     ).rows;
-    const version = ((await db.query(`SHOW server_version`)).rows[0] as { server_version: string }).server_version;
+    const version = ((await db.query(`SHOW server_version`)).rows[0] as { server_version: string })
+      .server_version;
     await db.end();
-    if (status.status !== 'DONE' || status.rowsAccepted !== rows || attendees !== rows || lessons !== generated.lessons) {
+    if (
+      status.status !== 'DONE' ||
+      status.rowsAccepted !== rows ||
+      attendees !== rows ||
+      lessons !== generated.lessons
+    ) {
       throw new Error(`import incomplete: ${JSON.stringify({ ...status, attendees, lessons })}`);
     }
 
@@ -231,17 +279,34 @@ async function main(): Promise<void> {
       benchmark: 'lesson-import',
       rows,
       lessons: generated.lessons,
-      import: { seconds: round(importSeconds), uploadSeconds: round(uploadSeconds), rowsPerSecond: Math.round(importRate) },
-      rawCopy: { seconds: round(copySeconds), rowsPerSecond: Math.round(copyRate), table: 'LIKE lesson_attendees INCLUDING ALL (same columns, PK and index)' },
+      import: {
+        seconds: round(importSeconds),
+        uploadSeconds: round(uploadSeconds),
+        rowsPerSecond: Math.round(importRate),
+      },
+      rawCopy: {
+        seconds: round(copySeconds),
+        rowsPerSecond: Math.round(copyRate),
+        table: 'LIKE lesson_attendees INCLUDING ALL (same columns, PK and index)',
+      },
       ratio: round(importRate / copyRate),
       target: 0.5,
       meetsTarget: importRate / copyRate >= 0.5,
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30), node: process.version, postgres: version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGb: round(totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: version,
+      },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     // The checks the import set off may still run: do not wait for them.
-    await Promise.race([Promise.allSettled([worker?.close(), app?.close()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await Promise.race([
+      Promise.allSettled([worker?.close(), app?.close()]),
+      new Promise((resolve) => setTimeout(resolve, 5000)),
+    ]);
     await onServer(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     rmSync(WORK_DIR, { recursive: true, force: true });
   }

@@ -17,7 +17,11 @@ export class AttendanceWithoutRowTriggers1763903000000 implements MigrationInter
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE lesson_attendees ADD CONSTRAINT lesson_attendees_lesson_id_fkey FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE CASCADE`);
-    await q.query(`ALTER TABLE lesson_attendees ADD CONSTRAINT lesson_attendees_learner_id_fkey FOREIGN KEY (learner_id) REFERENCES learners(id)`);
+    await q.query(
+      `ALTER TABLE lesson_attendees ADD CONSTRAINT lesson_attendees_lesson_id_fkey FOREIGN KEY (lesson_id) REFERENCES lessons(id) ON DELETE CASCADE`,
+    );
+    await q.query(
+      `ALTER TABLE lesson_attendees ADD CONSTRAINT lesson_attendees_learner_id_fkey FOREIGN KEY (learner_id) REFERENCES learners(id)`,
+    );
   }
 }

@@ -1,5 +1,14 @@
 import { existsSync } from 'node:fs';
-import { importCsv, newGroup, newSchoolWithUser, newTeacher, postCsv, SchoolWithUser, validBsn, waitForImport } from './support/factories';
+import {
+  importCsv,
+  newGroup,
+  newSchoolWithUser,
+  newTeacher,
+  postCsv,
+  SchoolWithUser,
+  validBsn,
+  waitForImport,
+} from './support/factories';
 import { bearer, TestApp } from './support/test-app';
 
 const API = '/api/v1';
@@ -44,21 +53,34 @@ describe('CSV lesson import', () => {
       `G1,T1,2024-03-04T09:00:00+01:00`, // line 12: too few fields
     ].join('\n');
     const result = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
-    expect(result).toMatchObject({ kind: 'LESSONS', status: 'DONE', rowsTotal: 11, rowsAccepted: 3, rowsRejected: 8 });
+    expect(result).toMatchObject({
+      kind: 'LESSONS',
+      status: 'DONE',
+      rowsTotal: 11,
+      rowsAccepted: 3,
+      rowsRejected: 8,
+    });
     expect(result.errors.map((e) => e.line)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
     expect(result.errors[0].message).toMatch(/group_code/);
     expect(result.errors[1].message).toMatch(/teacher_reference/);
     expect(result.errors[2].message).toMatch(/bsn/);
     expect(await counts(a.school.id)).toEqual({ lessons: 2, attendees: 3 });
-    const remote = await t.sql(`SELECT counts FROM lesson_attendees a JOIN lessons l ON l.id = a.lesson_id WHERE l.mode = 'REMOTE'`);
+    const remote = await t.sql(
+      `SELECT counts FROM lesson_attendees a JOIN lessons l ON l.id = a.lesson_id WHERE l.mode = 'REMOTE'`,
+    );
     expect(remote).toEqual([{ counts: false }]);
     // The lessons are readable through the API, with the import named.
-    const listed = await t.http.get(`${API}/lessons?importId=${result.id}`).set(...bearer(a.schoolUser)).expect(200);
+    const listed = await t.http
+      .get(`${API}/lessons?importId=${result.id}`)
+      .set(...bearer(a.schoolUser))
+      .expect(200);
     expect(listed.body.total).toBe(2);
   });
 
   it('changes nothing when the same file is imported again', async () => {
-    const csv = [HEADER, `G1,T1,2024-04-01T09:00:00+02:00,2024-04-01T11:00:00+02:00,${validBsn(20)},`].join('\n');
+    const csv = [HEADER, `G1,T1,2024-04-01T09:00:00+02:00,2024-04-01T11:00:00+02:00,${validBsn(20)},`].join(
+      '\n',
+    );
     const first = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
     expect(first).toMatchObject({ status: 'DONE', rowsAccepted: 1 });
     const before = await counts(a.school.id);
@@ -96,7 +118,12 @@ describe('CSV lesson import', () => {
   });
 
   it('fails a file whose header lacks a column, reporting line 1', async () => {
-    const result = await importCsv(t, a.schoolUser, '/lessons/imports', 'group_code,teacher_reference,starts_at,bsn\nG1,T1,2024-03-04T09:00:00+01:00,x');
+    const result = await importCsv(
+      t,
+      a.schoolUser,
+      '/lessons/imports',
+      'group_code,teacher_reference,starts_at,bsn\nG1,T1,2024-03-04T09:00:00+01:00,x',
+    );
     expect(result).toMatchObject({ status: 'FAILED', rowsAccepted: 0 });
     expect(result.errors).toEqual([{ line: 1, message: expect.stringMatching(/ends_at/) }]);
   });
@@ -104,7 +131,12 @@ describe('CSV lesson import', () => {
   it('never names a BSN in a row error', async () => {
     const bad = '123456780';
     const good = validBsn(40);
-    const csv = [HEADER, `G1,T1,2024-06-01T09:00:00+02:00,2024-06-01T11:00:00+02:00,${bad},`, `G9,T1,2024-06-01T09:00:00+02:00,2024-06-01T11:00:00+02:00,${good},`, `"G1,T1,${good}`].join('\n');
+    const csv = [
+      HEADER,
+      `G1,T1,2024-06-01T09:00:00+02:00,2024-06-01T11:00:00+02:00,${bad},`,
+      `G9,T1,2024-06-01T09:00:00+02:00,2024-06-01T11:00:00+02:00,${good},`,
+      `"G1,T1,${good}`,
+    ].join('\n');
     const result = await importCsv(t, a.schoolUser, '/lessons/imports', csv);
     const text = JSON.stringify(result);
     expect(text).not.toContain(bad);
@@ -114,17 +146,29 @@ describe('CSV lesson import', () => {
 
   it('answers 415 for a body that is not text/csv and 413 for a file over the limit, storing no import', async () => {
     const before = await t.sql(`SELECT count(*)::int AS n FROM imports`);
-    const json = await t.http.post(`${API}/lessons/imports`).set(...bearer(a.schoolUser)).send({ rows: [] }).expect(415);
+    const json = await t.http
+      .post(`${API}/lessons/imports`)
+      .set(...bearer(a.schoolUser))
+      .send({ rows: [] })
+      .expect(415);
     expect(json.headers['content-type']).toMatch(/application\/problem\+json/);
     const big = `${HEADER}\n${'G1,T1,2024-03-04T09:00:00+01:00,2024-03-04T11:00:00+01:00,111222333,\n'.repeat(100)}`;
-    const tooLarge = await t.http.post(`${API}/lessons/imports`).set(...bearer(a.schoolUser)).set('Content-Type', 'text/csv').send(big).expect(413);
+    const tooLarge = await t.http
+      .post(`${API}/lessons/imports`)
+      .set(...bearer(a.schoolUser))
+      .set('Content-Type', 'text/csv')
+      .send(big)
+      .expect(413);
     expect(tooLarge.body).toMatchObject({ status: 413 });
     expect(await t.sql(`SELECT count(*)::int AS n FROM imports`)).toEqual(before);
   });
 
   it('shows an import only to its own school, and to DUO, AUDITOR and ADMIN', async () => {
     const { id } = await postCsv(t, a.schoolUser, '/lessons/imports', `${HEADER}\n`);
-    await t.http.get(`${API}/imports/${id}`).set(...bearer(b.schoolUser)).expect(404);
+    await t.http
+      .get(`${API}/imports/${id}`)
+      .set(...bearer(b.schoolUser))
+      .expect(404);
     for (const role of ['DUO', 'AUDITOR', 'ADMIN'] as const) {
       await waitForImport(t, await t.user(role), id);
     }
@@ -133,15 +177,32 @@ describe('CSV lesson import', () => {
   it('lets only a SCHOOL upload lessons', async () => {
     for (const role of ['DUO', 'AUDITOR', 'ADMIN'] as const) {
       const user = await t.user(role);
-      await t.http.post(`${API}/lessons/imports`).set(...bearer(user)).set('Content-Type', 'text/csv').send(`${HEADER}\n`).expect(403);
+      await t.http
+        .post(`${API}/lessons/imports`)
+        .set(...bearer(user))
+        .set('Content-Type', 'text/csv')
+        .send(`${HEADER}\n`)
+        .expect(403);
     }
-    await t.http.post(`${API}/lessons/imports`).set('Content-Type', 'text/csv').send(`${HEADER}\n`).expect(401);
+    await t.http
+      .post(`${API}/lessons/imports`)
+      .set('Content-Type', 'text/csv')
+      .send(`${HEADER}\n`)
+      .expect(401);
   });
 
   it('removes the uploaded file (BSNs in clear) once the import is over', async () => {
-    const { id } = await postCsv(t, a.schoolUser, '/lessons/imports', `${HEADER}\nG1,T1,2024-07-01T09:00:00+02:00,2024-07-01T10:00:00+02:00,${validBsn(50)},\n`);
+    const { id } = await postCsv(
+      t,
+      a.schoolUser,
+      '/lessons/imports',
+      `${HEADER}\nG1,T1,2024-07-01T09:00:00+02:00,2024-07-01T10:00:00+02:00,${validBsn(50)},\n`,
+    );
     await waitForImport(t, a.schoolUser, id);
-    const [{ file_path }] = await t.sql<{ file_path: string }>(`SELECT file_path FROM imports WHERE id = $1`, [id]);
+    const [{ file_path }] = await t.sql<{ file_path: string }>(
+      `SELECT file_path FROM imports WHERE id = $1`,
+      [id],
+    );
     expect(file_path).toContain(id);
     expect(existsSync(file_path)).toBe(false);
   });
@@ -149,7 +210,10 @@ describe('CSV lesson import', () => {
   it('audits the upload', async () => {
     const { id } = await postCsv(t, a.schoolUser, '/lessons/imports', `${HEADER}\n`);
     await waitForImport(t, a.schoolUser, id);
-    const events = await t.sql(`SELECT action, actor_id FROM audit_events WHERE subject_type = 'IMPORT' AND subject_id = $1 ORDER BY id`, [id]);
+    const events = await t.sql(
+      `SELECT action, actor_id FROM audit_events WHERE subject_type = 'IMPORT' AND subject_id = $1 ORDER BY id`,
+      [id],
+    );
     expect(events).toEqual([
       { action: 'CREATE', actor_id: a.schoolUser.id },
       { action: 'IMPORT_DONE', actor_id: null },

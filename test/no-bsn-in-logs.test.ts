@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importCsv, newContract, newDeclaration, newGroup, newLesson, newSchoolWithUser, newTeacher, validBsn } from './support/factories';
+import {
+  importCsv,
+  newContract,
+  newDeclaration,
+  newGroup,
+  newLesson,
+  newSchoolWithUser,
+  newTeacher,
+  validBsn,
+} from './support/factories';
 import { bearer, TestApp } from './support/test-app';
 import { TEST_LOG_DIR } from './support/test-env';
 
@@ -27,21 +36,43 @@ describe('no BSN in the logs', () => {
     await newContract(t, schoolUser, { learnerBsn: valid[0] });
     await newDeclaration(t, schoolUser, { learnerBsn: valid[1] });
     // Refusals: a bad BSN in a body, a bad one in a list, a conflict, an unknown group.
-    await t.http.post(`${API}/contracts`).set(...bearer(schoolUser)).send({ learnerBsn: invalid[0] }).expect(400);
     await t.http
-      .post(`${API}/lessons`)
+      .post(`${API}/contracts`)
       .set(...bearer(schoolUser))
-      .send({ groupCode: 'NOPE', teacherReference: teacher.reference, startsAt: '2024-03-05T09:00:00+01:00', endsAt: '2024-03-05T10:00:00+01:00', attendeeBsns: [valid[2], invalid[1]] })
+      .send({ learnerBsn: invalid[0] })
       .expect(400);
     await t.http
       .post(`${API}/lessons`)
       .set(...bearer(schoolUser))
-      .send({ groupCode: 'NOPE', teacherReference: teacher.reference, startsAt: '2024-03-05T09:00:00+01:00', endsAt: '2024-03-05T10:00:00+01:00', attendeeBsns: [valid[2]] })
+      .send({
+        groupCode: 'NOPE',
+        teacherReference: teacher.reference,
+        startsAt: '2024-03-05T09:00:00+01:00',
+        endsAt: '2024-03-05T10:00:00+01:00',
+        attendeeBsns: [valid[2], invalid[1]],
+      })
+      .expect(400);
+    await t.http
+      .post(`${API}/lessons`)
+      .set(...bearer(schoolUser))
+      .send({
+        groupCode: 'NOPE',
+        teacherReference: teacher.reference,
+        startsAt: '2024-03-05T09:00:00+01:00',
+        endsAt: '2024-03-05T10:00:00+01:00',
+        attendeeBsns: [valid[2]],
+      })
       .expect(422);
     // A BSN where a learner lookup takes it (query string), as DUO.
     const duo = await t.user('DUO');
-    await t.http.get(`${API}/learners?bsn=${valid[0]}`).set(...bearer(duo)).expect(200);
-    await t.http.get(`${API}/contracts`).set(...bearer(duo)).expect(200);
+    await t.http
+      .get(`${API}/learners?bsn=${valid[0]}`)
+      .set(...bearer(duo))
+      .expect(200);
+    await t.http
+      .get(`${API}/contracts`)
+      .set(...bearer(duo))
+      .expect(200);
     // A CSV import with good and bad rows, and a malformed one.
     const csv = [
       'group_code,teacher_reference,starts_at,ends_at,bsn',

@@ -1,5 +1,12 @@
 import type { Response } from 'supertest';
-import { newContract, newGroup, newSchoolWithUser, newTeacher, SchoolWithUser, validBsn } from './support/factories';
+import {
+  newContract,
+  newGroup,
+  newSchoolWithUser,
+  newTeacher,
+  SchoolWithUser,
+  validBsn,
+} from './support/factories';
 import { bearer, TestApp } from './support/test-app';
 
 const API = '/api/v1';
@@ -19,14 +26,31 @@ describe('school submissions: validation', () => {
   let teacherReference: string;
   let contractReference: string;
 
-  const tables = ['teachers', 'groups', 'lessons', 'lesson_attendees', 'learners', 'contracts', 'invoices', 'hours_declarations', 'audit_events'];
+  const tables = [
+    'teachers',
+    'groups',
+    'lessons',
+    'lesson_attendees',
+    'learners',
+    'contracts',
+    'invoices',
+    'hours_declarations',
+    'audit_events',
+  ];
   const snapshot = async () =>
-    (await t.sql(`SELECT ${tables.map((name) => `(SELECT count(*)::int FROM ${name}) AS ${name}`).join(', ')}`))[0];
+    (
+      await t.sql(
+        `SELECT ${tables.map((name) => `(SELECT count(*)::int FROM ${name}) AS ${name}`).join(', ')}`,
+      )
+    )[0];
 
   /** Posts, expects the problem, and that nothing at all was stored. */
   async function refused(path: string, body: object, status: number, field: string): Promise<Response> {
     const before = await snapshot();
-    const response = await t.http.post(`${API}${path}`).set(...bearer(a.schoolUser)).send(body);
+    const response = await t.http
+      .post(`${API}${path}`)
+      .set(...bearer(a.schoolUser))
+      .send(body);
     expectProblem(response, status, field);
     expect(await snapshot()).toEqual(before);
     return response;
@@ -75,24 +99,50 @@ describe('school submissions: validation', () => {
     a = await newSchoolWithUser(t, { grantedFrom: '2024-01-01' });
     groupCode = (await newGroup(t, a.schoolUser)).code;
     teacherReference = (await newTeacher(t, a.schoolUser)).reference;
-    contractReference = (await newContract(t, a.schoolUser, { learnerBsn: validBsn(5), startDate: '2024-01-01', endDate: '2024-12-31' })).reference;
+    contractReference = (
+      await newContract(t, a.schoolUser, {
+        learnerBsn: validBsn(5),
+        startDate: '2024-01-01',
+        endDate: '2024-12-31',
+      })
+    ).reference;
   });
   afterAll(() => t.close());
 
   describe('teachers', () => {
     it('refuses a teacher without a name, with an unknown field or an unknown qualification', async () => {
       await refused('/teachers', { reference: 'X1', nt2Certified: true }, 400, 'name');
-      await refused('/teachers', { name: 'A', reference: 'X1', nt2Certified: true, salary: 1 }, 400, 'salary');
-      await refused('/teachers', { name: 'A', reference: 'X1', nt2Certified: true, relatedQualification: 'CHEMISTRY' }, 400, 'relatedQualification');
+      await refused(
+        '/teachers',
+        { name: 'A', reference: 'X1', nt2Certified: true, salary: 1 },
+        400,
+        'salary',
+      );
+      await refused(
+        '/teachers',
+        { name: 'A', reference: 'X1', nt2Certified: true, relatedQualification: 'CHEMISTRY' },
+        400,
+        'relatedQualification',
+      );
     });
 
     it('refuses a reference with surrounding blanks and experience over 60 years', async () => {
       await refused('/teachers', { name: 'A', reference: ' X1', nt2Certified: true }, 400, 'reference');
-      await refused('/teachers', { name: 'A', reference: 'X1', nt2Certified: true, nt2ExperienceYears: 61 }, 400, 'nt2ExperienceYears');
+      await refused(
+        '/teachers',
+        { name: 'A', reference: 'X1', nt2Certified: true, nt2ExperienceYears: 61 },
+        400,
+        'nt2ExperienceYears',
+      );
     });
 
     it('refuses a second teacher with the same reference at the school (409)', async () => {
-      await refused('/teachers', { name: 'Other', reference: teacherReference, nt2Certified: false }, 409, 'reference');
+      await refused(
+        '/teachers',
+        { name: 'Other', reference: teacherReference, nt2Certified: false },
+        409,
+        'reference',
+      );
     });
   });
 
@@ -120,13 +170,21 @@ describe('school submissions: validation', () => {
     });
 
     it('accepts a lesson of exactly 8 hours', async () => {
-      const response = await t.http.post(`${API}/lessons`).set(...bearer(a.schoolUser)).send(lesson({ startsAt: '2024-03-11T09:00:00+01:00', endsAt: '2024-03-11T17:00:00+01:00' }));
+      const response = await t.http
+        .post(`${API}/lessons`)
+        .set(...bearer(a.schoolUser))
+        .send(lesson({ startsAt: '2024-03-11T09:00:00+01:00', endsAt: '2024-03-11T17:00:00+01:00' }));
       expect(response.status).toBe(201);
       expect(response.body.hours).toBe(8);
     });
 
     it('names the attendee whose BSN fails the 11-proof, without echoing it', async () => {
-      const response = await refused('/lessons', lesson({ attendeeBsns: [validBsn(1), validBsn(2), '123456780'] }), 400, 'attendeeBsns.2');
+      const response = await refused(
+        '/lessons',
+        lesson({ attendeeBsns: [validBsn(1), validBsn(2), '123456780'] }),
+        400,
+        'attendeeBsns.2',
+      );
       expect(JSON.stringify(response.body)).not.toContain('123456780');
     });
 
@@ -142,14 +200,23 @@ describe('school submissions: validation', () => {
 
     it('refuses the same lesson twice (409)', async () => {
       const body = lesson({ startsAt: '2024-03-18T09:00:00+01:00', endsAt: '2024-03-18T10:00:00+01:00' });
-      await t.http.post(`${API}/lessons`).set(...bearer(a.schoolUser)).send(body).expect(201);
+      await t.http
+        .post(`${API}/lessons`)
+        .set(...bearer(a.schoolUser))
+        .send(body)
+        .expect(201);
       await refused('/lessons', body, 409, 'startsAt');
     });
   });
 
   describe('contracts', () => {
     it('refuses a contract that ends before it starts (422)', async () => {
-      await refused('/contracts', contract({ startDate: '2024-06-01', endDate: '2024-05-31' }), 422, 'endDate');
+      await refused(
+        '/contracts',
+        contract({ startDate: '2024-06-01', endDate: '2024-05-31' }),
+        422,
+        'endDate',
+      );
     });
 
     it('refuses a BSN that fails the 11-proof without echoing it', async () => {
@@ -178,16 +245,30 @@ describe('school submissions: validation', () => {
     });
 
     it('accepts an invoice dated on the last day of its period', async () => {
-      await t.http.post(`${API}/invoices`).set(...bearer(a.schoolUser)).send(invoice({ invoiceDate: '2024-06-30' })).expect(201);
+      await t.http
+        .post(`${API}/invoices`)
+        .set(...bearer(a.schoolUser))
+        .send(invoice({ invoiceDate: '2024-06-30' }))
+        .expect(201);
     });
 
     it('refuses a period outside its contract (422)', async () => {
       await refused('/invoices', invoice({ periodStart: '2023-12-31' }), 422, 'periodStart');
-      await refused('/invoices', invoice({ periodEnd: '2025-01-01', invoiceDate: '2025-01-02' }), 422, 'periodEnd');
+      await refused(
+        '/invoices',
+        invoice({ periodEnd: '2025-01-01', invoiceDate: '2025-01-02' }),
+        422,
+        'periodEnd',
+      );
     });
 
     it('refuses a period that ends before it starts (422)', async () => {
-      await refused('/invoices', invoice({ periodStart: '2024-05-01', periodEnd: '2024-04-30' }), 422, 'periodEnd');
+      await refused(
+        '/invoices',
+        invoice({ periodStart: '2024-05-01', periodEnd: '2024-04-30' }),
+        422,
+        'periodEnd',
+      );
     });
 
     it('refuses a contract the school does not have (422)', async () => {
@@ -196,7 +277,11 @@ describe('school submissions: validation', () => {
 
     it('refuses a second invoice with the same number at the school (409)', async () => {
       const body = invoice({ invoiceNumber: 'F-2024-001' });
-      await t.http.post(`${API}/invoices`).set(...bearer(a.schoolUser)).send(body).expect(201);
+      await t.http
+        .post(`${API}/invoices`)
+        .set(...bearer(a.schoolUser))
+        .send(body)
+        .expect(201);
       await refused('/invoices', invoice({ invoiceNumber: 'F-2024-001' }), 409, 'invoiceNumber');
     });
 
@@ -208,7 +293,12 @@ describe('school submissions: validation', () => {
 
   describe('hours declarations', () => {
     it('refuses a period that ends before it starts (422)', async () => {
-      await refused('/hours-declarations', declaration({ periodStart: '2024-06-01', periodEnd: '2024-05-01' }), 422, 'periodEnd');
+      await refused(
+        '/hours-declarations',
+        declaration({ periodStart: '2024-06-01', periodEnd: '2024-05-01' }),
+        422,
+        'periodEnd',
+      );
     });
 
     it('refuses an unknown purpose and negative hours', async () => {
@@ -220,36 +310,83 @@ describe('school submissions: validation', () => {
   describe('Idempotency-Key', () => {
     it('returns the same record for a replay, and stores it once', async () => {
       const body = contract({ reference: 'IDEM-1' });
-      const first = await t.http.post(`${API}/contracts`).set(...bearer(a.schoolUser)).set('Idempotency-Key', 'k-1').send(body).expect(201);
-      const again = await t.http.post(`${API}/contracts`).set(...bearer(a.schoolUser)).set('Idempotency-Key', 'k-1').send(body).expect(201);
+      const first = await t.http
+        .post(`${API}/contracts`)
+        .set(...bearer(a.schoolUser))
+        .set('Idempotency-Key', 'k-1')
+        .send(body)
+        .expect(201);
+      const again = await t.http
+        .post(`${API}/contracts`)
+        .set(...bearer(a.schoolUser))
+        .set('Idempotency-Key', 'k-1')
+        .send(body)
+        .expect(201);
       expect(again.body.id).toBe(first.body.id);
-      expect(await t.sql(`SELECT count(*)::int AS n FROM contracts WHERE reference = 'IDEM-1'`)).toEqual([{ n: 1 }]);
+      expect(await t.sql(`SELECT count(*)::int AS n FROM contracts WHERE reference = 'IDEM-1'`)).toEqual([
+        { n: 1 },
+      ]);
     });
 
     it('refuses the same key with another body (422)', async () => {
       const key = 'k-2';
-      await t.http.post(`${API}/hours-declarations`).set(...bearer(a.schoolUser)).set('Idempotency-Key', key).send(declaration()).expect(201);
+      await t.http
+        .post(`${API}/hours-declarations`)
+        .set(...bearer(a.schoolUser))
+        .set('Idempotency-Key', key)
+        .send(declaration())
+        .expect(201);
       const before = await snapshot();
-      const other = await t.http.post(`${API}/hours-declarations`).set(...bearer(a.schoolUser)).set('Idempotency-Key', key).send(declaration({ hours: 121 }));
+      const other = await t.http
+        .post(`${API}/hours-declarations`)
+        .set(...bearer(a.schoolUser))
+        .set('Idempotency-Key', key)
+        .send(declaration({ hours: 121 }));
       expectProblem(other, 422, 'Idempotency-Key');
       expect(await snapshot()).toEqual(before);
     });
 
     it('replays a lesson with the same id', async () => {
       const body = lesson({ startsAt: '2024-03-25T09:00:00+01:00', endsAt: '2024-03-25T10:00:00+01:00' });
-      const first = await t.http.post(`${API}/lessons`).set(...bearer(a.schoolUser)).set('Idempotency-Key', 'k-3').send(body).expect(201);
-      const again = await t.http.post(`${API}/lessons`).set(...bearer(a.schoolUser)).set('Idempotency-Key', 'k-3').send(body).expect(201);
+      const first = await t.http
+        .post(`${API}/lessons`)
+        .set(...bearer(a.schoolUser))
+        .set('Idempotency-Key', 'k-3')
+        .send(body)
+        .expect(201);
+      const again = await t.http
+        .post(`${API}/lessons`)
+        .set(...bearer(a.schoolUser))
+        .set('Idempotency-Key', 'k-3')
+        .send(body)
+        .expect(201);
       expect(again.body).toEqual(first.body);
     });
   });
 
   describe('audit and checks', () => {
     it('audits every create and marks the school and learners for checking in the same transaction', async () => {
-      const created = await t.http.post(`${API}/hours-declarations`).set(...bearer(a.schoolUser)).send(declaration({ learnerBsn: validBsn(77) })).expect(201);
-      const events = await t.sql(`SELECT action, actor_id, after FROM audit_events WHERE subject_type = 'HOURS_DECLARATION' AND subject_id = $1`, [created.body.id]);
-      expect(events).toEqual([{ action: 'CREATE', actor_id: a.schoolUser.id, after: expect.objectContaining({ id: created.body.id, status: 'RECEIVED' }) }]);
+      const created = await t.http
+        .post(`${API}/hours-declarations`)
+        .set(...bearer(a.schoolUser))
+        .send(declaration({ learnerBsn: validBsn(77) }))
+        .expect(201);
+      const events = await t.sql(
+        `SELECT action, actor_id, after FROM audit_events WHERE subject_type = 'HOURS_DECLARATION' AND subject_id = $1`,
+        [created.body.id],
+      );
+      expect(events).toEqual([
+        {
+          action: 'CREATE',
+          actor_id: a.schoolUser.id,
+          after: expect.objectContaining({ id: created.body.id, status: 'RECEIVED' }),
+        },
+      ]);
       expect(JSON.stringify(events)).not.toContain(validBsn(77));
-      const marks = await t.sql(`SELECT scope_type FROM pending_checks WHERE scope_id IN ($1, $2) ORDER BY scope_type`, [a.school.id, created.body.learnerId]);
+      const marks = await t.sql(
+        `SELECT scope_type FROM pending_checks WHERE scope_id IN ($1, $2) ORDER BY scope_type`,
+        [a.school.id, created.body.learnerId],
+      );
       // No worker runs in this file, so the markers stay for us to see.
       expect(marks).toEqual([{ scope_type: 'LEARNER' }, { scope_type: 'SCHOOL' }]);
     });

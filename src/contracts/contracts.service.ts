@@ -33,7 +33,8 @@ export class ContractsService {
   ) {}
 
   create(actor: Actor, dto: CreateContractDto): Promise<ContractResponse> {
-    if (dto.endDate < dto.startDate) throw new RuleViolationProblem('endDate must be on or after startDate.', 'endDate');
+    if (dto.endDate < dto.startDate)
+      throw new RuleViolationProblem('endDate must be on or after startDate.', 'endDate');
     return this.submissions.create(actor, 'CONTRACT', async (manager, schoolId) => {
       if (await manager.existsBy(Contract, { schoolId, reference: dto.reference })) {
         throw new ConflictProblem('reference', 'This school already has a contract with this reference.');
@@ -51,7 +52,10 @@ export class ContractsService {
           funding: dto.funding,
         }),
       );
-      return { response: toResponse(contract, await this.submissions.learnerRef(actor, learnerId, manager)), learnerIds: [learnerId] };
+      return {
+        response: toResponse(contract, await this.submissions.learnerRef(actor, learnerId, manager)),
+        learnerIds: [learnerId],
+      };
     });
   }
 
@@ -60,12 +64,23 @@ export class ContractsService {
     if (query.learnerId) qb.andWhere('c.learnerId = :learnerId', { learnerId: query.learnerId });
     if (query.reference) qb.andWhere('c.reference = :reference', { reference: query.reference });
     const [items, total] = await this.submissions.page(qb, actor, query);
-    const refs = await this.submissions.learnerRefs(actor, items.map((c) => c.learnerId));
-    return pageOf(items.map((c) => toResponse(c, refs.get(c.learnerId)!)), total, query);
+    const refs = await this.submissions.learnerRefs(
+      actor,
+      items.map((c) => c.learnerId),
+    );
+    return pageOf(
+      items.map((c) => toResponse(c, refs.get(c.learnerId)!)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<ContractResponse> {
-    const contract = requireVisible(actor, await this.dataSource.getRepository(Contract).findOneBy({ id }), 'Contract');
+    const contract = requireVisible(
+      actor,
+      await this.dataSource.getRepository(Contract).findOneBy({ id }),
+      'Contract',
+    );
     return toResponse(contract, await this.submissions.learnerRef(actor, contract.learnerId));
   }
 }

@@ -32,7 +32,9 @@ export class GroupsService {
       if (await manager.existsBy(Group, { schoolId, code: dto.code })) {
         throw new ConflictProblem('code', 'This school already has a group with this code.');
       }
-      const group = await manager.save(manager.create(Group, { schoolId, code: dto.code, route: dto.route, maxSize: dto.maxSize ?? null }));
+      const group = await manager.save(
+        manager.create(Group, { schoolId, code: dto.code, route: dto.route, maxSize: dto.maxSize ?? null }),
+      );
       return { response: toResponse(group, await routeMaxima(manager)), learnerIds: [] };
     });
   }
@@ -51,7 +53,11 @@ export class GroupsService {
   }
 
   async get(actor: Actor, id: string): Promise<GroupResponse> {
-    const group = requireVisible(actor, await this.dataSource.getRepository(Group).findOneBy({ id }), 'Group');
+    const group = requireVisible(
+      actor,
+      await this.dataSource.getRepository(Group).findOneBy({ id }),
+      'Group',
+    );
     return toResponse(group, await routeMaxima(this.dataSource.manager));
   }
 }

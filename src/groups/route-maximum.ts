@@ -8,7 +8,13 @@ export type Route = (typeof ROUTES)[number];
  * The largest group per route when the auditor set nothing (DOMAIN.md: 16 per route, 12 for ALFA;
  * the official figures live in the yearly Handleiding).
  */
-export const DEFAULT_ROUTE_MAXIMA: Readonly<Record<Route, number>> = { B1: 16, Z: 16, ALFA: 12, ONDERWIJS: 16, WI2013: 16 };
+export const DEFAULT_ROUTE_MAXIMA: Readonly<Record<Route, number>> = {
+  B1: 16,
+  Z: 16,
+  ALFA: 12,
+  ONDERWIJS: 16,
+  WI2013: 16,
+};
 
 /**
  * The one place that knows the route maxima: the GROUP_SIZE_EXCEEDED rule's `routeMaxima` parameter
@@ -21,7 +27,9 @@ export async function routeMaxima(manager: EntityManager): Promise<Record<Route,
   const configured = rows[0]?.maxima ?? {};
   const valueFor = (route: Route): number => {
     const value = configured[route];
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : DEFAULT_ROUTE_MAXIMA[route];
+    return typeof value === 'number' && Number.isInteger(value) && value > 0
+      ? value
+      : DEFAULT_ROUTE_MAXIMA[route];
   };
   return Object.fromEntries(ROUTES.map((route) => [route, valueFor(route)])) as Record<Route, number>;
 }

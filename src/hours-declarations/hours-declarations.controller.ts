@@ -4,7 +4,11 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { Page } from '../common/http/validators';
 import { RecordIdParam } from '../submissions/submissions.dto';
-import { CreateHoursDeclarationDto, ListHoursDeclarationsQuery, HoursDeclarationResponse } from './hours-declarations.dto';
+import {
+  CreateHoursDeclarationDto,
+  ListHoursDeclarationsQuery,
+  HoursDeclarationResponse,
+} from './hours-declarations.dto';
 import { HoursDeclarationsService } from './hours-declarations.service';
 
 @ApiTags('school submissions')
@@ -15,13 +19,19 @@ export class HoursDeclarationsController {
 
   @Post()
   @Roles('SCHOOL')
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateHoursDeclarationDto): Promise<HoursDeclarationResponse> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateHoursDeclarationDto,
+  ): Promise<HoursDeclarationResponse> {
     return this.declarations.create(actor, dto);
   }
 
   /** A school sees its own hours declarations; AUDITOR, DUO and ADMIN see all, filterable by schoolId. */
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: ListHoursDeclarationsQuery): Promise<Page<HoursDeclarationResponse>> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListHoursDeclarationsQuery,
+  ): Promise<Page<HoursDeclarationResponse>> {
     return this.declarations.list(actor, query);
   }
 

@@ -9,7 +9,11 @@ import { LearnersService } from '../learners/learners.service';
 import { LearnerRef } from '../submissions/submissions.dto';
 import { SubmissionsService } from '../submissions/submissions.service';
 import { HoursDeclaration } from './hours-declaration.entity';
-import { CreateHoursDeclarationDto, HoursDeclarationResponse, ListHoursDeclarationsQuery } from './hours-declarations.dto';
+import {
+  CreateHoursDeclarationDto,
+  HoursDeclarationResponse,
+  ListHoursDeclarationsQuery,
+} from './hours-declarations.dto';
 
 const toResponse = (d: HoursDeclaration, learner: LearnerRef): HoursDeclarationResponse => ({
   id: d.id,
@@ -34,7 +38,8 @@ export class HoursDeclarationsService {
 
   /** A declaration starts RECEIVED; the checks move it to CHECKED or FLAGGED. */
   create(actor: Actor, dto: CreateHoursDeclarationDto): Promise<HoursDeclarationResponse> {
-    if (dto.periodEnd < dto.periodStart) throw new RuleViolationProblem('periodEnd must be on or after periodStart.', 'periodEnd');
+    if (dto.periodEnd < dto.periodStart)
+      throw new RuleViolationProblem('periodEnd must be on or after periodStart.', 'periodEnd');
     return this.submissions.create(actor, 'HOURS_DECLARATION', async (manager, schoolId) => {
       const learnerId = await this.learners.resolveId(manager, dto.learnerBsn);
       const { id } = await manager.save(
@@ -49,22 +54,39 @@ export class HoursDeclarationsService {
         }),
       );
       const declaration = await manager.findOneByOrFail(HoursDeclaration, { id });
-      return { response: toResponse(declaration, await this.submissions.learnerRef(actor, learnerId, manager)), learnerIds: [learnerId] };
+      return {
+        response: toResponse(declaration, await this.submissions.learnerRef(actor, learnerId, manager)),
+        learnerIds: [learnerId],
+      };
     });
   }
 
   async list(actor: Actor, query: ListHoursDeclarationsQuery): Promise<Page<HoursDeclarationResponse>> {
-    const qb = this.dataSource.createQueryBuilder(HoursDeclaration, 'd').orderBy('d.createdAt').addOrderBy('d.id');
+    const qb = this.dataSource
+      .createQueryBuilder(HoursDeclaration, 'd')
+      .orderBy('d.createdAt')
+      .addOrderBy('d.id');
     if (query.learnerId) qb.andWhere('d.learnerId = :learnerId', { learnerId: query.learnerId });
     if (query.status) qb.andWhere('d.status = :status', { status: query.status });
     if (query.purpose) qb.andWhere('d.purpose = :purpose', { purpose: query.purpose });
     const [items, total] = await this.submissions.page(qb, actor, query);
-    const refs = await this.submissions.learnerRefs(actor, items.map((d) => d.learnerId));
-    return pageOf(items.map((d) => toResponse(d, refs.get(d.learnerId)!)), total, query);
+    const refs = await this.submissions.learnerRefs(
+      actor,
+      items.map((d) => d.learnerId),
+    );
+    return pageOf(
+      items.map((d) => toResponse(d, refs.get(d.learnerId)!)),
+      total,
+      query,
+    );
   }
 
   async get(actor: Actor, id: string): Promise<HoursDeclarationResponse> {
-    const declaration = requireVisible(actor, await this.dataSource.getRepository(HoursDeclaration).findOneBy({ id }), 'HoursDeclaration');
+    const declaration = requireVisible(
+      actor,
+      await this.dataSource.getRepository(HoursDeclaration).findOneBy({ id }),
+      'HoursDeclaration',
+    );
     return toResponse(declaration, await this.submissions.learnerRef(actor, declaration.learnerId));
   }
 }

@@ -3,7 +3,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { Transform, TransformCallback } from 'node:stream';
 
 /** One record of a CSV file with its line number (the header is line 1), or why the line could not be read. */
-export type CsvRecord = { line: number; fields: string[]; malformed?: undefined } | { line: number; fields?: undefined; malformed: string };
+export type CsvRecord =
+  | { line: number; fields: string[]; malformed?: undefined }
+  | { line: number; fields?: undefined; malformed: string };
 
 const countQuotes = (text: string): number => {
   let count = 0;
@@ -60,7 +62,11 @@ export class CsvRecords extends Transform {
       if (text === '') continue;
       if (!text.includes('"')) records.push({ line: this.line, fields: text.split(',') });
       else if (countQuotes(text) % 2 === 0) records.push(readQuoted(text, this.line));
-      else records.push({ line: this.line, malformed: 'malformed CSV (a quoted field is not closed on its line)' });
+      else
+        records.push({
+          line: this.line,
+          malformed: 'malformed CSV (a quoted field is not closed on its line)',
+        });
     }
     if (records.length > 0) this.push(records);
   }

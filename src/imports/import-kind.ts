@@ -54,7 +54,10 @@ export interface ImportKind {
   readonly requiredColumns: readonly string[];
   readonly optionalColumns: readonly string[];
   readonly stagingColumns: string;
-  parseRow(values: Readonly<Record<string, string>>, scratch: Map<string, unknown>): StagingValue[] | { error: string };
+  parseRow(
+    values: Readonly<Record<string, string>>,
+    scratch: Map<string, unknown>,
+  ): StagingValue[] | { error: string };
   merge(manager: EntityManager, context: ImportContext): Promise<MergeResult>;
 }
 

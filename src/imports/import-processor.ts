@@ -113,9 +113,11 @@ class StagingEncoder extends Transform {
         unknown.length ? `unknown column(s) ${unknown.map((name) => name.slice(0, 40)).join(', ')}` : '',
         repeated.length ? `repeated column(s) ${repeated.join(', ')}` : '',
       ];
-      throw new HeaderError(`Bad header: ${parts.filter(Boolean).join('; ')}. Expected ${this.kind.requiredColumns.join(',')}${
-        this.kind.optionalColumns.length ? ` and optionally ${this.kind.optionalColumns.join(',')}` : ''
-      }.`);
+      throw new HeaderError(
+        `Bad header: ${parts.filter(Boolean).join('; ')}. Expected ${this.kind.requiredColumns.join(',')}${
+          this.kind.optionalColumns.length ? ` and optionally ${this.kind.optionalColumns.join(',')}` : ''
+        }.`,
+      );
     }
     return columns;
   }
@@ -158,7 +160,12 @@ export class ImportProcessor {
   ) {}
 
   async run(importId: string, context?: JobContext): Promise<void> {
-    const found = await this.dataSource.getRepository(Import).createQueryBuilder('i').addSelect('i.filePath').where('i.id = :importId', { importId }).getOne();
+    const found = await this.dataSource
+      .getRepository(Import)
+      .createQueryBuilder('i')
+      .addSelect('i.filePath')
+      .where('i.id = :importId', { importId })
+      .getOne();
     if (!found || found.status === 'DONE' || found.status === 'FAILED') return;
     const kind = this.kinds.get(found.kind);
     await this.dataSource.query(
@@ -177,7 +184,8 @@ export class ImportProcessor {
         return;
       }
       const attempts = defaultJobOptions.attempts;
-      if (!context || context.attemptsMade + 1 >= attempts) await this.finishFailed(found, 'The import failed unexpectedly; see the worker log.', []);
+      if (!context || context.attemptsMade + 1 >= attempts)
+        await this.finishFailed(found, 'The import failed unexpectedly; see the worker log.', []);
       throw error;
     }
   }
@@ -193,38 +201,68 @@ export class ImportProcessor {
     const client = (await manager.queryRunner!.connect()) as PoolClient;
     // Set-based merges of a million rows sort and hash in memory rather than in temp files.
     await manager.query(`SET LOCAL work_mem = '128MB'`);
-    await manager.query(`CREATE TEMP TABLE ${STAGING_TABLE} (line int NOT NULL, ${kind.stagingColumns}) ON COMMIT DROP`);
+    await manager.query(
+      `CREATE TEMP TABLE ${STAGING_TABLE} (line int NOT NULL, ${kind.stagingColumns}) ON COMMIT DROP`,
+    );
     const encoder = new StagingEncoder(kind, errors, (rows) =>
-      this.dataSource.query(`UPDATE imports SET rows_total = $2 WHERE id = $1`, [found.id, rows]).then(() => undefined),
+      this.dataSource
+        .query(`UPDATE imports SET rows_total = $2 WHERE id = $1`, [found.id, rows])
+        .then(() => undefined),
     );
     const started = Date.now();
-    await pipeline(createReadStream(found.filePath), new CsvRecords(), encoder, client.query(copyFrom(`COPY ${STAGING_TABLE} FROM STDIN`)));
+    await pipeline(
+      createReadStream(found.filePath),
+      new CsvRecords(),
+      encoder,
+      client.query(copyFrom(`COPY ${STAGING_TABLE} FROM STDIN`)),
+    );
     // Statistics for the merge's joins: without them the planner guesses a temp table's size.
     await manager.query(`ANALYZE ${STAGING_TABLE}`);
     const staged = Date.now();
     const merged = await kind.merge(manager, { importId: found.id, schoolId: found.schoolId });
-    this.logger.log(`import ${found.id}: read and staged ${encoder.rows} rows in ${staged - started}ms, merged in ${Date.now() - staged}ms`);
+    this.logger.log(
+      `import ${found.id}: read and staged ${encoder.rows} rows in ${staged - started}ms, merged in ${Date.now() - staged}ms`,
+    );
     const rowsTotal = encoder.rows;
     const rowsRejected = errors.count + merged.rejected;
     const rowsAccepted = rowsTotal - rowsRejected;
     const counters = { rowsTotal, rowsAccepted, rowsRejected };
     await manager.query(
       `UPDATE imports SET status = 'DONE', rows_total = $2, rows_accepted = $3, rows_rejected = $4, errors = $5, finished_at = now() WHERE id = $1`,
-      [found.id, rowsTotal, rowsAccepted, rowsRejected, JSON.stringify(firstErrors(errors.first, merged.errors))],
+      [
+        found.id,
+        rowsTotal,
+        rowsAccepted,
+        rowsRejected,
+        JSON.stringify(firstErrors(errors.first, merged.errors)),
+      ],
     );
-    await this.audit.record(manager, SYSTEM_ACTOR, { action: 'IMPORT_DONE', subjectType: 'IMPORT', subjectId: found.id, after: counters });
+    await this.audit.record(manager, SYSTEM_ACTOR, {
+      action: 'IMPORT_DONE',
+      subjectType: 'IMPORT',
+      subjectId: found.id,
+      after: counters,
+    });
     return rowsAccepted;
   }
 
-  private async finishFailed({ id: importId, filePath }: Import, failure: string, errors: ImportRowError[]): Promise<void> {
+  private async finishFailed(
+    { id: importId, filePath }: Import,
+    failure: string,
+    errors: ImportRowError[],
+  ): Promise<void> {
     await this.removeUpload(filePath);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE imports SET status = 'FAILED', failure = $2, errors = $3, finished_at = now() WHERE id = $1`, [
-        importId,
-        failure,
-        JSON.stringify(errors),
-      ]);
-      await this.audit.record(manager, SYSTEM_ACTOR, { action: 'IMPORT_FAILED', subjectType: 'IMPORT', subjectId: importId, after: { failure } });
+      await manager.query(
+        `UPDATE imports SET status = 'FAILED', failure = $2, errors = $3, finished_at = now() WHERE id = $1`,
+        [importId, failure, JSON.stringify(errors)],
+      );
+      await this.audit.record(manager, SYSTEM_ACTOR, {
+        action: 'IMPORT_FAILED',
+        subjectType: 'IMPORT',
+        subjectId: importId,
+        after: { failure },
+      });
     });
   }
 }

@@ -19,9 +19,14 @@ import { Import, ImportKindName } from './import.entity';
 import { ImportResponse } from './imports.dto';
 
 const tooLarge = (max: number) =>
-  new Problem(HttpStatus.PAYLOAD_TOO_LARGE, 'Content Too Large', `The CSV file is over the limit of ${max} bytes.`);
+  new Problem(
+    HttpStatus.PAYLOAD_TOO_LARGE,
+    'Content Too Large',
+    `The CSV file is over the limit of ${max} bytes.`,
+  );
 
-const isCsv = (request: Request): boolean => (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'text/csv';
+const isCsv = (request: Request): boolean =>
+  (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'text/csv';
 
 export const importResponse = (i: Import): ImportResponse => ({
   id: i.id,
@@ -53,7 +58,12 @@ export class ImportsService {
    * The file belongs to the SCHOOL actor's school, or to no school for DUO's own imports.
    */
   async accept(actor: Actor, kind: ImportKindName, request: Request): Promise<{ id: string }> {
-    if (!isCsv(request)) throw new Problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Unsupported Media Type', 'The body must be text/csv.');
+    if (!isCsv(request))
+      throw new Problem(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        'Unsupported Media Type',
+        'The body must be text/csv.',
+      );
     const max = this.config.importMaxBytes;
     if (Number(request.headers['content-length'] ?? 0) > max) throw tooLarge(max);
 
@@ -82,9 +92,22 @@ export class ImportsService {
 
     const schoolId = actor.role === 'SCHOOL' ? actor.schoolId : null;
     const saved = await this.dataSource.transaction(async (manager) => {
-      await manager.insert(Import, { id, kind, schoolId, filePath, fileSha256: sha256.digest('hex'), fileBytes: bytes, createdBy: actor.id });
+      await manager.insert(Import, {
+        id,
+        kind,
+        schoolId,
+        filePath,
+        fileSha256: sha256.digest('hex'),
+        fileBytes: bytes,
+        createdBy: actor.id,
+      });
       const created = await manager.findOneByOrFail(Import, { id });
-      await this.audit.record(manager, actor, { action: 'CREATE', subjectType: 'IMPORT', subjectId: id, after: { kind, schoolId, fileSha256: created.fileSha256, fileBytes: bytes } });
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType: 'IMPORT',
+        subjectId: id,
+        after: { kind, schoolId, fileSha256: created.fileSha256, fileBytes: bytes },
+      });
       return created;
     });
     await this.jobs.enqueue(JobName.RunImport, { importId: saved.id }, { jobId: `import-${saved.id}` });
@@ -92,6 +115,8 @@ export class ImportsService {
   }
 
   async get(actor: Actor, id: string): Promise<ImportResponse> {
-    return importResponse(requireVisible(actor, await this.dataSource.getRepository(Import).findOneBy({ id }), 'Import'));
+    return importResponse(
+      requireVisible(actor, await this.dataSource.getRepository(Import).findOneBy({ id }), 'Import'),
+    );
   }
 }

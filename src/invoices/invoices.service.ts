@@ -35,21 +35,38 @@ export class InvoicesService {
 
   /** Invoices only afterwards (invoiceDate >= periodEnd), for a period within the contract; else 422. */
   create(actor: Actor, dto: CreateInvoiceDto): Promise<InvoiceResponse> {
-    if (dto.periodEnd < dto.periodStart) throw new RuleViolationProblem('periodEnd must be on or after periodStart.', 'periodEnd');
+    if (dto.periodEnd < dto.periodStart)
+      throw new RuleViolationProblem('periodEnd must be on or after periodStart.', 'periodEnd');
     if (dto.invoiceDate < dto.periodEnd) {
-      throw new RuleViolationProblem('invoiceDate must be on or after periodEnd: a school invoices only afterwards.', 'invoiceDate');
+      throw new RuleViolationProblem(
+        'invoiceDate must be on or after periodEnd: a school invoices only afterwards.',
+        'invoiceDate',
+      );
     }
     return this.submissions.create(actor, 'INVOICE', async (manager, schoolId) => {
       const contract = await manager.findOneBy(Contract, { schoolId, reference: dto.contractReference });
-      if (!contract) throw new RuleViolationProblem('contractReference names no contract of this school.', 'contractReference');
+      if (!contract)
+        throw new RuleViolationProblem(
+          'contractReference names no contract of this school.',
+          'contractReference',
+        );
       if (dto.periodStart < contract.startDate) {
-        throw new RuleViolationProblem(`periodStart lies before the contract starts (${contract.startDate}).`, 'periodStart');
+        throw new RuleViolationProblem(
+          `periodStart lies before the contract starts (${contract.startDate}).`,
+          'periodStart',
+        );
       }
       if (dto.periodEnd > contract.endDate) {
-        throw new RuleViolationProblem(`periodEnd lies after the contract ends (${contract.endDate}).`, 'periodEnd');
+        throw new RuleViolationProblem(
+          `periodEnd lies after the contract ends (${contract.endDate}).`,
+          'periodEnd',
+        );
       }
       if (await manager.existsBy(Invoice, { schoolId, invoiceNumber: dto.invoiceNumber })) {
-        throw new ConflictProblem('invoiceNumber', 'This school already registered an invoice with this number.');
+        throw new ConflictProblem(
+          'invoiceNumber',
+          'This school already registered an invoice with this number.',
+        );
       }
       const invoice = await manager.save(
         manager.create(Invoice, {
@@ -70,23 +87,45 @@ export class InvoicesService {
   }
 
   async list(actor: Actor, query: ListInvoicesQuery): Promise<Page<InvoiceResponse>> {
-    const qb = this.dataSource.createQueryBuilder(Invoice, 'i').orderBy('i.invoiceDate').addOrderBy('i.invoiceNumber').addOrderBy('i.id');
+    const qb = this.dataSource
+      .createQueryBuilder(Invoice, 'i')
+      .orderBy('i.invoiceDate')
+      .addOrderBy('i.invoiceNumber')
+      .addOrderBy('i.id');
     if (query.learnerId) qb.andWhere('i.learnerId = :learnerId', { learnerId: query.learnerId });
     if (query.contractId) qb.andWhere('i.contractId = :contractId', { contractId: query.contractId });
-    if (query.invoiceNumber) qb.andWhere('i.invoiceNumber = :invoiceNumber', { invoiceNumber: query.invoiceNumber });
+    if (query.invoiceNumber)
+      qb.andWhere('i.invoiceNumber = :invoiceNumber', { invoiceNumber: query.invoiceNumber });
     const [items, total] = await this.submissions.page(qb, actor, query);
     return pageOf(await this.responses(actor, items), total, query);
   }
 
   async get(actor: Actor, id: string): Promise<InvoiceResponse> {
-    const invoice = requireVisible(actor, await this.dataSource.getRepository(Invoice).findOneBy({ id }), 'Invoice');
+    const invoice = requireVisible(
+      actor,
+      await this.dataSource.getRepository(Invoice).findOneBy({ id }),
+      'Invoice',
+    );
     return (await this.responses(actor, [invoice]))[0];
   }
 
-  private async responses(actor: Actor, invoices: Invoice[], manager: EntityManager = this.dataSource.manager): Promise<InvoiceResponse[]> {
-    const contracts = await manager.find(Contract, { where: { id: In(invoices.map((i) => i.contractId)) }, select: { id: true, reference: true } });
+  private async responses(
+    actor: Actor,
+    invoices: Invoice[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<InvoiceResponse[]> {
+    const contracts = await manager.find(Contract, {
+      where: { id: In(invoices.map((i) => i.contractId)) },
+      select: { id: true, reference: true },
+    });
     const referenceOf = new Map(contracts.map((c) => [c.id, c.reference]));
-    const refs = await this.submissions.learnerRefs(actor, invoices.map((i) => i.learnerId), manager);
-    return invoices.map((i) => toResponse(i, referenceOf.get(i.contractId) as string, refs.get(i.learnerId)!));
+    const refs = await this.submissions.learnerRefs(
+      actor,
+      invoices.map((i) => i.learnerId),
+      manager,
+    );
+    return invoices.map((i) =>
+      toResponse(i, referenceOf.get(i.contractId) as string, refs.get(i.learnerId)!),
+    );
   }
 }

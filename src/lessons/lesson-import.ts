@@ -3,7 +3,15 @@ import { EntityManager } from 'typeorm';
 import { isValidBsn } from '../common/bsn/bsn';
 import { BsnCryptoService, ProtectedBsn } from '../common/bsn/bsn-crypto.service';
 import { isInstant } from '../common/http/validators';
-import { ImportContext, ImportKind, ImportKinds, MAX_REPORTED_ERRORS, MergeResult, STAGING_TABLE, StagingValue } from '../imports/import-kind';
+import {
+  ImportContext,
+  ImportKind,
+  ImportKinds,
+  MAX_REPORTED_ERRORS,
+  MergeResult,
+  STAGING_TABLE,
+  StagingValue,
+} from '../imports/import-kind';
 import { ImportRowError } from '../imports/import.entity';
 import { PendingChecks } from '../queue/pending-checks';
 import { LESSON_MODES, LessonMode } from './lesson.entity';
@@ -38,8 +46,12 @@ export class LessonImport implements ImportKind, OnModuleInit {
     this.kinds.register(this);
   }
 
-  parseRow(v: Readonly<Record<string, string>>, scratch: Map<string, unknown>): StagingValue[] | { error: string } {
-    if (!v.group_code || v.group_code.length > MAX_KEY_LENGTH) return { error: `group_code must be 1 to ${MAX_KEY_LENGTH} characters` };
+  parseRow(
+    v: Readonly<Record<string, string>>,
+    scratch: Map<string, unknown>,
+  ): StagingValue[] | { error: string } {
+    if (!v.group_code || v.group_code.length > MAX_KEY_LENGTH)
+      return { error: `group_code must be 1 to ${MAX_KEY_LENGTH} characters` };
     if (!v.teacher_reference || v.teacher_reference.length > MAX_KEY_LENGTH) {
       return { error: `teacher_reference must be 1 to ${MAX_KEY_LENGTH} characters` };
     }
@@ -49,7 +61,16 @@ export class LessonImport implements ImportKind, OnModuleInit {
     if (!LESSON_MODES.includes(mode)) return { error: `mode must be one of ${LESSON_MODES.join(', ')}` };
     const bsn = this.protect(v.bsn, scratch);
     if (!bsn) return { error: 'bsn must be a 9-digit BSN that passes the 11-proof' };
-    return [v.group_code, v.teacher_reference, v.starts_at, v.ends_at, mode, bsn.hash, bsn.first ? bsn.ciphertext : null, bsn.first ? bsn.last4 : null];
+    return [
+      v.group_code,
+      v.teacher_reference,
+      v.starts_at,
+      v.ends_at,
+      mode,
+      bsn.hash,
+      bsn.first ? bsn.ciphertext : null,
+      bsn.first ? bsn.last4 : null,
+    ];
   }
 
   async merge(manager: EntityManager, { importId, schoolId }: ImportContext): Promise<MergeResult> {
@@ -100,7 +121,9 @@ export class LessonImport implements ImportKind, OnModuleInit {
 
   /** The rows without a lesson: unknown group or teacher, or a mode their lesson does not have. */
   private async refusedRows(manager: EntityManager): Promise<MergeResult> {
-    const [{ count }]: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM lesson_import_rows WHERE lesson_id IS NULL`);
+    const [{ count }]: { count: number }[] = await manager.query(
+      `SELECT count(*)::int AS count FROM lesson_import_rows WHERE lesson_id IS NULL`,
+    );
     const errors: ImportRowError[] = await manager.query(
       `SELECT line, CASE WHEN group_id IS NULL THEN 'group_code names no group of this school'
                          WHEN teacher_id IS NULL THEN 'teacher_reference names no teacher of this school'
@@ -133,7 +156,10 @@ export class LessonImport implements ImportKind, OnModuleInit {
    * Hash, ciphertext and last 4 of a valid BSN, or undefined for an invalid one. Each BSN is protected
    * once per file; `first` marks the row that carries its ciphertext (the learner may be new).
    */
-  private protect(bsn: string, scratch: Map<string, unknown>): (ProtectedBsn & { first: boolean }) | undefined {
+  private protect(
+    bsn: string,
+    scratch: Map<string, unknown>,
+  ): (ProtectedBsn & { first: boolean }) | undefined {
     let seen = scratch.get('bsns') as Map<string, ProtectedBsn> | undefined;
     if (!seen) scratch.set('bsns', (seen = new Map()));
     const known = seen.get(bsn);

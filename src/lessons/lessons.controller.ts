@@ -33,7 +33,9 @@ export class LessonsController {
   @Roles('SCHOOL')
   @HttpCode(202)
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: 'group_code,teacher_reference,starts_at,ends_at,bsn,mode\n' } })
+  @ApiBody({
+    schema: { type: 'string', example: 'group_code,teacher_reference,starts_at,ends_at,bsn,mode\n' },
+  })
   importCsv(@CurrentActor() actor: Actor, @Req() request: Request): Promise<ImportAcceptedResponse> {
     return this.imports.accept(actor, 'LESSONS', request);
   }

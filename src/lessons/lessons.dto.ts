@@ -1,4 +1,13 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+} from 'class-validator';
 import { IsDateOnly, IsInstant } from '../common/http/validators';
 import { IsSchoolKey, SchoolFilterQuery } from '../submissions/submissions.dto';
 import { LearnerRef } from '../submissions/submissions.dto';

@@ -23,7 +23,11 @@ export class LessonsService {
   ) {}
 
   create(actor: Actor, dto: CreateLessonDto): Promise<LessonResponse> {
-    const badBsns = dto.attendeeBsns.flatMap((bsn, i) => (isValidBsn(bsn) ? [] : [{ name: `attendeeBsns.${i}`, reason: 'must be a 9-digit BSN that passes the 11-proof' }]));
+    const badBsns = dto.attendeeBsns.flatMap((bsn, i) =>
+      isValidBsn(bsn)
+        ? []
+        : [{ name: `attendeeBsns.${i}`, reason: 'must be a 9-digit BSN that passes the 11-proof' }],
+    );
     if (badBsns.length > 0) throw new ValidationProblem(badBsns);
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
@@ -34,12 +38,21 @@ export class LessonsService {
       const group = await manager.findOneBy(Group, { schoolId, code: dto.groupCode });
       if (!group) throw new RuleViolationProblem('groupCode names no group of this school.', 'groupCode');
       const teacher = await manager.findOneBy(Teacher, { schoolId, reference: dto.teacherReference });
-      if (!teacher) throw new RuleViolationProblem('teacherReference names no teacher of this school.', 'teacherReference');
+      if (!teacher)
+        throw new RuleViolationProblem(
+          'teacherReference names no teacher of this school.',
+          'teacherReference',
+        );
       const key = { schoolId, groupId: group.id, teacherId: teacher.id, startsAt, endsAt };
       if (await manager.existsBy(Lesson, key)) {
-        throw new ConflictProblem('startsAt', 'This school already registered a lesson of this group and teacher at these times.');
+        throw new ConflictProblem(
+          'startsAt',
+          'This school already registered a lesson of this group and teacher at these times.',
+        );
       }
-      const { id } = await manager.save(manager.create(Lesson, { ...key, mode: dto.mode ?? 'IN_PERSON', importId: null }));
+      const { id } = await manager.save(
+        manager.create(Lesson, { ...key, mode: dto.mode ?? 'IN_PERSON', importId: null }),
+      );
       const learnerIds = [...(await this.learners.resolveIds(manager, dto.attendeeBsns)).values()];
       await manager.query(
         `INSERT INTO lesson_attendees (lesson_id, learner_id, school_id, starts_at, ends_at, lesson_date, counts)
@@ -47,7 +60,11 @@ export class LessonsService {
          FROM lessons l CROSS JOIN unnest($2::uuid[]) AS a(learner_id) WHERE l.id = $1`,
         [id, learnerIds],
       );
-      const [response] = await this.responses(actor, [await manager.findOneByOrFail(Lesson, { id })], manager);
+      const [response] = await this.responses(
+        actor,
+        [await manager.findOneByOrFail(Lesson, { id })],
+        manager,
+      );
       return { response, learnerIds };
     });
   }
@@ -60,19 +77,30 @@ export class LessonsService {
     if (query.from) qb.andWhere('l.lessonDate >= :from', { from: query.from });
     if (query.to) qb.andWhere('l.lessonDate <= :to', { to: query.to });
     if (query.learnerId) {
-      qb.andWhere('EXISTS (SELECT 1 FROM lesson_attendees a WHERE a.lesson_id = l.id AND a.learner_id = :learnerId)', { learnerId: query.learnerId });
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM lesson_attendees a WHERE a.lesson_id = l.id AND a.learner_id = :learnerId)',
+        { learnerId: query.learnerId },
+      );
     }
     const [items, total] = await this.submissions.page(qb, actor, query);
     return pageOf(await this.responses(actor, items), total, query);
   }
 
   async get(actor: Actor, id: string): Promise<LessonResponse> {
-    const lesson = requireVisible(actor, await this.dataSource.getRepository(Lesson).findOneBy({ id }), 'Lesson');
+    const lesson = requireVisible(
+      actor,
+      await this.dataSource.getRepository(Lesson).findOneBy({ id }),
+      'Lesson',
+    );
     return (await this.responses(actor, [lesson]))[0];
   }
 
   /** Lessons with their group code, teacher reference and attendees: three queries for any number of lessons. */
-  private async responses(actor: Actor, lessons: Lesson[], manager: EntityManager = this.dataSource.manager): Promise<LessonResponse[]> {
+  private async responses(
+    actor: Actor,
+    lessons: Lesson[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<LessonResponse[]> {
     if (lessons.length === 0) return [];
     const ids = lessons.map((l) => l.id);
     const labels: { id: string; group_code: string; teacher_reference: string }[] = await manager.query(

@@ -9,14 +9,12 @@ import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
 import { LearnerRef, SchoolFilterQuery } from './submissions.dto';
 
-
 export interface Written<T> {
   /** What the API answers. */
   response: T & { id: string };
   /** The learners the record names: marked for checking. */
   learnerIds: string[];
 }
-
 
 /**
  * What every school submission shares, in one place: the create transaction with its audit event
@@ -44,7 +42,12 @@ export class SubmissionsService {
     const schoolId = owningSchool(actor);
     const response = await this.dataSource.transaction(async (manager) => {
       const written = await write(manager, schoolId);
-      await this.audit.record(manager, actor, { action: 'CREATE', subjectType, subjectId: written.response.id, after: written.response });
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType,
+        subjectId: written.response.id,
+        after: written.response,
+      });
       await this.pendingChecks.markSchool(manager, schoolId);
       await this.pendingChecks.markLearners(manager, written.learnerIds);
       return written.response;
@@ -54,7 +57,11 @@ export class SubmissionsService {
   }
 
   /** One page of a collection, limited to what the actor may see (`alias.schoolId`), with the total. */
-  async page<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, actor: Actor, query: SchoolFilterQuery): Promise<[E[], number]> {
+  async page<E extends ObjectLiteral>(
+    qb: SelectQueryBuilder<E>,
+    actor: Actor,
+    query: SchoolFilterQuery,
+  ): Promise<[E[], number]> {
     const scope = schoolScope(actor, query.schoolId);
     if (scope) qb.andWhere(`${qb.alias}.schoolId = :scope`, { scope });
     return qb
@@ -64,7 +71,11 @@ export class SubmissionsService {
   }
 
   /** The learner references of these learners as this actor may see them, in one query. */
-  async learnerRefs(actor: Actor, learnerIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, LearnerRef>> {
+  async learnerRefs(
+    actor: Actor,
+    learnerIds: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, LearnerRef>> {
     const ids = [...new Set(learnerIds)];
     if (ids.length === 0) return new Map();
     const withBsn = actor.role === 'DUO';
@@ -75,7 +86,10 @@ export class SubmissionsService {
     return new Map(
       rows.map((row) => [
         row.id,
-        { learnerId: row.id, ...this.learners.bsnView(actor, { bsnLast4: row.bsn_last4, bsnCiphertext: row.bsn_ciphertext }) },
+        {
+          learnerId: row.id,
+          ...this.learners.bsnView(actor, { bsnLast4: row.bsn_last4, bsnCiphertext: row.bsn_ciphertext }),
+        },
       ]),
     );
   }

@@ -1,4 +1,14 @@
-import { IsBoolean, IsIn, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsDateOnly } from '../common/http/validators';
 import { IsSchoolKey, SchoolFilterQuery } from '../submissions/submissions.dto';
 import { RELATED_QUALIFICATIONS, RelatedQualification } from './teacher.entity';

@@ -58,6 +58,8 @@ export class TeachersService {
   }
 
   async get(actor: Actor, id: string): Promise<TeacherResponse> {
-    return toResponse(requireVisible(actor, await this.dataSource.getRepository(Teacher).findOneBy({ id }), 'Teacher'));
+    return toResponse(
+      requireVisible(actor, await this.dataSource.getRepository(Teacher).findOneBy({ id }), 'Teacher'),
+    );
   }
 }

@@ -19,7 +19,9 @@ import type { TeacherResponse } from '../../src/teachers/teachers.dto';
 import { bearer, TestApp, TestUser } from './test-app';
 
 /** A response type as it arrives over HTTP: instants as ISO strings. */
-export type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type Json<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
 
 const API = '/api/v1';
 let counter = 0;
@@ -30,7 +32,8 @@ const next = (): number => ++counter;
  * Distinct n give distinct BSNs; the same n always gives the same BSN.
  */
 export function validBsn(n: number): string {
-  if (!Number.isInteger(n) || n < 0 || n >= 8_000_000) throw new Error('validBsn(n) takes 0 <= n < 8,000,000');
+  if (!Number.isInteger(n) || n < 0 || n >= 8_000_000)
+    throw new Error('validBsn(n) takes 0 <= n < 8,000,000');
   const prefix = String(1_000_000 + n); // seven digits, distinct per n
   for (let eighth = 0; eighth <= 9; eighth++) {
     const digits = `${prefix}${eighth}`;
@@ -48,17 +51,23 @@ export interface SchoolWithUser {
 }
 
 /** A school (keurmerk granted from `grantedFrom` when given) and a logged-in SCHOOL user of it. */
-export async function newSchoolWithUser(t: TestApp, options: { grantedFrom?: string; name?: string; kvkNumber?: string } = {}): Promise<SchoolWithUser> {
+export async function newSchoolWithUser(
+  t: TestApp,
+  options: { grantedFrom?: string; name?: string; kvkNumber?: string } = {},
+): Promise<SchoolWithUser> {
   const school = await t.school(options);
   return { school, schoolUser: await t.user('SCHOOL', school.id) };
 }
 
 async function post<T>(t: TestApp, user: TestUser, path: string, body: object): Promise<T> {
-  const response = await t.http.post(`${API}${path}`).set(...bearer(user)).send(body);
-  if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  const response = await t.http
+    .post(`${API}${path}`)
+    .set(...bearer(user))
+    .send(body);
+  if (response.status !== 201)
+    throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as T;
 }
-
 
 export type TeacherBody = Json<TeacherResponse>;
 
@@ -76,12 +85,22 @@ export function newTeacher(
   }> = {},
 ): Promise<TeacherBody> {
   const n = next();
-  return post(t, user, '/teachers', { name: `Teacher ${n}`, reference: `T-${n}`, nt2Certified: true, certifiedSince: '2020-01-01', ...overrides });
+  return post(t, user, '/teachers', {
+    name: `Teacher ${n}`,
+    reference: `T-${n}`,
+    nt2Certified: true,
+    certifiedSince: '2020-01-01',
+    ...overrides,
+  });
 }
 
 export type GroupBody = Json<GroupResponse>;
 
-export function newGroup(t: TestApp, user: TestUser, overrides: Partial<{ code: string; route: Route; maxSize: number }> = {}): Promise<GroupBody> {
+export function newGroup(
+  t: TestApp,
+  user: TestUser,
+  overrides: Partial<{ code: string; route: Route; maxSize: number }> = {},
+): Promise<GroupBody> {
   return post(t, user, '/groups', { code: `G-${next()}`, route: 'B1', ...overrides });
 }
 
@@ -92,7 +111,14 @@ export type LessonBody = Json<LessonResponse>;
 export function newLesson(
   t: TestApp,
   user: TestUser,
-  lesson: { groupCode: string; teacherReference: string; startsAt: string; endsAt: string; mode?: LessonMode; attendeeBsns: string[] },
+  lesson: {
+    groupCode: string;
+    teacherReference: string;
+    startsAt: string;
+    endsAt: string;
+    mode?: LessonMode;
+    attendeeBsns: string[];
+  },
 ): Promise<LessonBody> {
   return post(t, user, '/lessons', lesson);
 }
@@ -102,7 +128,14 @@ export type ContractBody = Json<ContractResponse>;
 export function newContract(
   t: TestApp,
   user: TestUser,
-  contract: { learnerBsn: string } & Partial<{ reference: string; startDate: string; endDate: string; hours: number; priceCents: number; funding: Funding }>,
+  contract: { learnerBsn: string } & Partial<{
+    reference: string;
+    startDate: string;
+    endDate: string;
+    hours: number;
+    priceCents: number;
+    funding: Funding;
+  }>,
 ): Promise<ContractBody> {
   return post(t, user, '/contracts', {
     reference: `C-${next()}`,
@@ -120,7 +153,14 @@ export type InvoiceBody = Json<InvoiceResponse>;
 export function newInvoice(
   t: TestApp,
   user: TestUser,
-  invoice: { contractReference: string } & Partial<{ invoiceNumber: string; invoiceDate: string; periodStart: string; periodEnd: string; hours: number; amountCents: number }>,
+  invoice: { contractReference: string } & Partial<{
+    invoiceNumber: string;
+    invoiceDate: string;
+    periodStart: string;
+    periodEnd: string;
+    hours: number;
+    amountCents: number;
+  }>,
 ): Promise<InvoiceBody> {
   return post(t, user, '/invoices', {
     invoiceNumber: `F-${next()}`,
@@ -138,7 +178,13 @@ export type DeclarationBody = Json<HoursDeclarationResponse>;
 export function newDeclaration(
   t: TestApp,
   user: TestUser,
-  declaration: { learnerBsn: string } & Partial<{ purpose: DeclarationPurpose; periodStart: string; periodEnd: string; hours: number; issuedOn: string }>,
+  declaration: { learnerBsn: string } & Partial<{
+    purpose: DeclarationPurpose;
+    periodStart: string;
+    periodEnd: string;
+    hours: number;
+    issuedOn: string;
+  }>,
 ): Promise<DeclarationBody> {
   return post(t, user, '/hours-declarations', {
     purpose: 'AGI',
@@ -153,14 +199,29 @@ export function newDeclaration(
 export type ImportBody = Json<ImportResponse>;
 
 /** Posts a CSV body (text/csv) to an import endpoint; returns the 202 body `{id}`. */
-export async function postCsv(t: TestApp, user: TestUser | string, path: string, csv: string): Promise<{ id: string }> {
-  const response = await t.http.post(`${API}${path}`).set(...bearer(user)).set('Content-Type', 'text/csv').send(csv);
-  if (response.status !== 202) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+export async function postCsv(
+  t: TestApp,
+  user: TestUser | string,
+  path: string,
+  csv: string,
+): Promise<{ id: string }> {
+  const response = await t.http
+    .post(`${API}${path}`)
+    .set(...bearer(user))
+    .set('Content-Type', 'text/csv')
+    .send(csv);
+  if (response.status !== 202)
+    throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as { id: string };
 }
 
 /** Polls `GET /imports/{id}` until DONE or FAILED (needs TestApp.start({ worker: true })). */
-export async function waitForImport(t: TestApp, user: TestUser | string, id: string, timeoutMs = 30_000): Promise<ImportBody> {
+export async function waitForImport(
+  t: TestApp,
+  user: TestUser | string,
+  id: string,
+  timeoutMs = 30_000,
+): Promise<ImportBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await t.http.get(`${API}/imports/${id}`).set(...bearer(user));
@@ -173,7 +234,12 @@ export async function waitForImport(t: TestApp, user: TestUser | string, id: str
 }
 
 /** Imports a CSV through the endpoint and waits for the worker to finish it. */
-export async function importCsv(t: TestApp, user: TestUser | string, path: string, csv: string): Promise<ImportBody> {
+export async function importCsv(
+  t: TestApp,
+  user: TestUser | string,
+  path: string,
+  csv: string,
+): Promise<ImportBody> {
   const { id } = await postCsv(t, user, path, csv);
   return waitForImport(t, user, id);
 }
