@@ -136,6 +136,11 @@ export class RuleCatalogue1763901000000 implements MigrationInterface {
         PRIMARY KEY (check_run_id, unit)
       )`);
     await q.query(`CREATE INDEX flags_rule_status ON flags (rule_code, status)`);
+    // The double-booking check reads a learner's attendance in time order with the lesson ids: index-only.
+    await q.query(`DROP INDEX lesson_attendees_learner_time`);
+    await q.query(
+      `CREATE INDEX lesson_attendees_learner_time ON lesson_attendees (learner_id, starts_at) INCLUDE (ends_at, school_id, lesson_date, counts, lesson_id)`,
+    );
     // A learner's uncovered attendance at two schools is two irregularities, each its own school's to see:
     // the natural key of a flag includes its school (for every other subject the school follows from it).
     await q.query(`ALTER TABLE flags DROP CONSTRAINT flags_natural_key`);
@@ -149,6 +154,10 @@ export class RuleCatalogue1763901000000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE flags ADD CONSTRAINT flags_natural_key
       UNIQUE NULLS NOT DISTINCT (rule_code, subject_type, subject_id, period_from, period_to)`);
+    await q.query(`DROP INDEX lesson_attendees_learner_time`);
+    await q.query(
+      `CREATE INDEX lesson_attendees_learner_time ON lesson_attendees (learner_id, starts_at) INCLUDE (ends_at, school_id, lesson_date, counts)`,
+    );
     await q.query(`DROP INDEX flags_rule_status`);
     await q.query(`DROP TABLE check_run_units`);
     await q.query(`DELETE FROM rules`);

@@ -5,7 +5,6 @@ import {
   newLesson,
   newSchoolWithUser,
   newTeacher,
-  SchoolWithUser,
   validBsn,
 } from './support/factories';
 import { bearer, TestApp, TestUser } from './support/test-app';

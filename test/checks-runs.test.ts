@@ -15,7 +15,7 @@ const API = '/api/v1';
 /** What a flag says, without its id and times: two runs over the same data must give the same. */
 const FLAG_STATE = `
   SELECT rule_code, subject_type, subject_id, school_id, period_from::text, period_to::text, status, severity, explanation, evidence
-  FROM flags ORDER BY rule_code, subject_id, period_from`;
+  FROM flags ORDER BY rule_code, subject_id, school_id, period_from`;
 
 /** Check runs (POST /check-runs as a BullMQ flow), the pending-checks reconciler, and surviving a worker crash. */
 describe('check runs', () => {
@@ -138,13 +138,11 @@ describe('check runs', () => {
         .expect(202)
     ).body;
     const done = await waitForCheckRun(t, auditor, id);
-    const again = await t.app
-      .get(CheckRunsService)
-      .runUnit(id, `school:${schoolIds[1]}`, {
-        jobId: 'retry',
-        attemptsMade: 1,
-        progress: async () => undefined,
-      });
+    const again = await t.app.get(CheckRunsService).runUnit(id, `school:${schoolIds[1]}`, {
+      jobId: 'retry',
+      attemptsMade: 1,
+      progress: async () => undefined,
+    });
     expect(again).toBeNull();
     expect((await t.http.get(`${API}/check-runs/${id}`).set(...bearer(auditor))).body).toEqual(done);
   });

@@ -18,8 +18,16 @@ export interface RuleQuery {
   fired(inScope: InScope): string;
 }
 
-/** SQL that is true when the subject (with its school, NULL for cross-school subjects) is in the run's scope. */
-export type InScope = (subject: string, school: string) => string;
+/**
+ * SQL that is true when the subject is in the run's scope. `school` only for subjects that are checked per
+ * school (a learner's attendance at each school): for every other subject the school follows from it.
+ */
+export type InScope = (subject: string, school?: string) => string;
+
+/** A full run checks everything: no restriction at all (rather than a semi-join over the whole table). */
+const everything: InScope = () => 'TRUE';
+const restrict = (inScope: InScope, expr: string, subquery: (inScope: InScope) => string): string =>
+  inScope('x') === everything('x') ? 'TRUE' : `${expr} IN (${subquery(inScope)})`;
 
 /** The school key of subjects that belong to no school (PAYMENT_WITHOUT_INVOICE of an unknown KvK, learner caps). */
 export const NO_SCHOOL = '00000000-0000-0000-0000-000000000000';
@@ -80,8 +88,10 @@ function hoursExceedAttendance(r: PeriodRecord): RuleQuery {
                count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
         FROM lesson_attendees a
         WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
-          AND a.lesson_date BETWEEN x.period_start AND x.period_end) att
-      WHERE ${inScope('x.id', 'x.school_id')} AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric`,
+          AND a.lesson_date BETWEEN x.period_start AND x.period_end
+          -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
+          AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
+      WHERE ${inScope('x.id')} AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric`,
   };
 }
 
@@ -102,7 +112,7 @@ function outsideKeurmerk(r: PeriodRecord): RuleQuery {
                string_agg(format('%s..%s (%s)', ${day('k.from_date')}, ${day('k.to_date')},
                  CASE k.status WHEN 'NONE' THEN 'no keurmerk yet' ELSE k.status END), ', ' ORDER BY k.from_date) AS ranges_text
         FROM keurmerk_invalid_ranges(x.school_id, x.period_start, x.period_end) k) k
-      WHERE ${inScope('x.id', 'x.school_id')} AND k.days IS NOT NULL`,
+      WHERE ${inScope('x.id')} AND k.days IS NOT NULL`,
   };
 }
 
@@ -153,7 +163,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
         SELECT count(*) AS n, string_agg(c.reference, ', ' ORDER BY c.start_date, c.reference) AS refs,
                coalesce(jsonb_agg(${record('CONTRACT', 'c.id', 'c.school_id', "'reference', c.reference")} ORDER BY c.start_date, c.reference), '[]') AS records
         FROM contracts c WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id) c
-      WHERE ${inScope('d.id', 'd.school_id')}
+      WHERE ${inScope('d.id')}
         AND NOT EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = d.learner_id AND p.school_kvk = s.kvk_number)`,
   },
 
@@ -176,7 +186,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
         FROM contracts c
         WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id
           AND c.start_date <= d.period_end AND c.end_date >= d.period_start) c
-      WHERE ${inScope('d.id', 'd.school_id')} AND d.hours > c.hours + ($1::jsonb->>'toleranceHours')::numeric`,
+      WHERE ${inScope('d.id')} AND d.hours > c.hours + ($1::jsonb->>'toleranceHours')::numeric`,
   },
 
   DECLARATION_OUTSIDE_KEURMERK: outsideKeurmerk(DECLARATION),
@@ -188,7 +198,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
         SELECT i.*,
           sum(i.hours) OVER w AS total_hours, sum(i.amount_cents) OVER w AS total_cents, count(*) OVER w AS invoices
         FROM invoices i
-        WHERE i.contract_id IN (SELECT x.contract_id FROM invoices x WHERE ${inScope('x.id', 'x.school_id')})
+        WHERE ${restrict(inScope, 'i.contract_id', (scoped) => `SELECT x.contract_id FROM invoices x WHERE ${scoped('x.id')}`)}
         WINDOW w AS (PARTITION BY i.contract_id ORDER BY i.invoice_date, i.invoice_number COLLATE "C" ROWS UNBOUNDED PRECEDING))
       SELECT r.id, r.school_id, r.period_start, r.period_end, $2::text,
         format('Invoices on contract %s up to and including this one (%s invoices, in invoice date order) total %s h and %s; the contract covers %s h and %s, so they exceed its %s.',
@@ -199,7 +209,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
           'invoicedHoursToDate', r.total_hours, 'invoicedCentsToDate', r.total_cents, 'invoicesToDate', r.invoices,
           'contractHours', c.hours, 'contractPriceCents', c.price_cents)
       FROM running r JOIN contracts c ON c.id = r.contract_id
-      WHERE ${inScope('r.id', 'r.school_id')} AND (r.total_hours > c.hours OR r.total_cents > c.price_cents)`,
+      WHERE ${inScope('r.id')} AND (r.total_hours > c.hours OR r.total_cents > c.price_cents)`,
   },
 
   INVOICED_HOURS_EXCEED_ATTENDANCE: hoursExceedAttendance(INVOICE),
@@ -220,7 +230,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
         SELECT count(*) AS n, sum(p.amount_cents) AS paid,
                jsonb_agg(${record('DUO_PAYMENT', 'p.id', 'i.school_id', "'amountCents', p.amount_cents, 'paidOn', p.paid_on")} ORDER BY p.paid_on, p.id) AS records
         FROM duo_payments p WHERE p.school_kvk = s.kvk_number AND p.invoice_number = i.invoice_number) p
-      WHERE ${inScope('i.id', 'i.school_id')} AND p.n > 0 AND abs(p.paid - i.amount_cents) > ($1::jsonb->>'toleranceCents')::bigint`,
+      WHERE ${inScope('i.id')} AND p.n > 0 AND abs(p.paid - i.amount_cents) > ($1::jsonb->>'toleranceCents')::bigint`,
   },
 
   PAYMENT_WITHOUT_INVOICE: {
@@ -238,7 +248,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
         jsonb_build_object('records', jsonb_build_array(${record('DUO_PAYMENT', 'p.id', 's.id', "'invoiceNumber', p.invoice_number")}),
           'paidCents', p.amount_cents, 'schoolKvk', p.school_kvk)
       FROM duo_payments p LEFT JOIN schools s ON s.kvk_number = p.school_kvk
-      WHERE ${inScope('p.id', 's.id')}
+      WHERE ${inScope('p.id')}
         AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.school_id = s.id AND i.invoice_number = p.invoice_number)`,
   },
 
@@ -256,7 +266,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
       FROM duo_payments p
       LEFT JOIN schools s ON s.kvk_number = p.school_kvk
       CROSS JOIN LATERAL (SELECT date_trunc('quarter', p.paid_on)::date AS quarter) q
-      WHERE ${inScope('p.learner_id', 'NULL')}
+      WHERE ${inScope('p.learner_id')}
       GROUP BY p.learner_id, q.quarter
       HAVING sum(p.amount_cents) > ($1::jsonb->>'capCents')::bigint`,
   },
@@ -273,7 +283,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
       FROM duo_payments p
       JOIN learners ln ON ln.id = p.learner_id
       LEFT JOIN schools s ON s.kvk_number = p.school_kvk
-      WHERE ${inScope('p.learner_id', 'NULL')} AND ln.loan_limit_cents IS NOT NULL
+      WHERE ${inScope('p.learner_id')} AND ln.loan_limit_cents IS NOT NULL
       GROUP BY p.learner_id
       HAVING sum(p.amount_cents) > min(ln.loan_limit_cents)`,
   },
@@ -293,12 +303,13 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
           'groupSizeLeniency', m.lenient)
       FROM lessons l
       JOIN groups g ON g.id = l.group_id
-      CROSS JOIN LATERAL (SELECT count(*) AS attendees FROM lesson_attendees a WHERE a.lesson_id = l.id) n
+      JOIN (SELECT a.lesson_id, count(*) AS attendees FROM lesson_attendees a WHERE ${inScope('a.lesson_id')} GROUP BY a.lesson_id) n
+        ON n.lesson_id = l.id
       CROSS JOIN LATERAL (
         SELECT r.route_max, least(coalesce(g.max_size, r.route_max), r.route_max) AS maximum,
                ${validMeasure('GROUP_SIZE_LENIENCY', 'l.school_id', 'l.lesson_date')} AS lenient
         FROM (SELECT ($1::jsonb->'routeMaxima'->>g.route)::int AS route_max) r) m
-      WHERE ${inScope('l.id', 'l.school_id')} AND n.attendees > m.maximum`,
+      WHERE ${inScope('l.id')} AND n.attendees > m.maximum`,
   },
 
   LEARNER_DOUBLE_BOOKED: {
@@ -306,7 +317,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
     fired: (inScope) => `
       WITH ${overlappingPairs(
         `SELECT a.learner_id, a.lesson_id, a.school_id, a.starts_at, a.ends_at FROM lesson_attendees a
-         WHERE a.learner_id IN (SELECT c.learner_id FROM lesson_attendees c WHERE ${inScope('c.lesson_id', 'c.school_id')})`,
+         WHERE ${restrict(inScope, 'a.learner_id', (scoped) => `SELECT c.learner_id FROM lesson_attendees c WHERE ${scoped('c.lesson_id')}`)}`,
         'learner_id',
       )}
       SELECT l.id, l.school_id, l.lesson_date, l.lesson_date, $2::text,
@@ -323,7 +334,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
             || jsonb_agg(DISTINCT ${record('LESSON', 'p.other_id', 'p.other_school_id', "'startsAt', p.other_starts_at, 'endsAt', p.other_ends_at")}),
           'learnersDoubleBooked', count(DISTINCT p.learner_id), 'overlappingLessons', count(DISTINCT p.other_id))
       FROM pairs p JOIN lessons l ON l.id = p.lesson_id
-      WHERE ${inScope('p.lesson_id', 'p.school_id')}
+      WHERE ${inScope('p.lesson_id')}
       GROUP BY l.id`,
   },
 
@@ -332,7 +343,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
     fired: (inScope) => `
       WITH ${overlappingPairs(
         `SELECT t.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at FROM lessons t
-         WHERE t.teacher_id IN (SELECT c.teacher_id FROM lessons c WHERE ${inScope('c.id', 'c.school_id')})`,
+         WHERE ${restrict(inScope, 't.teacher_id', (scoped) => `SELECT c.teacher_id FROM lessons c WHERE ${scoped('c.id')}`)}`,
         'teacher_id',
       )}
       SELECT l.id, l.school_id, l.lesson_date, l.lesson_date, $2::text,
@@ -344,14 +355,14 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
             || jsonb_agg(${record('LESSON', 'p.other_id', 'p.other_school_id', "'startsAt', p.other_starts_at, 'endsAt', p.other_ends_at")} ORDER BY p.other_starts_at, p.other_id),
           'overlappingLessons', count(DISTINCT p.other_id))
       FROM pairs p JOIN lessons l ON l.id = p.lesson_id JOIN teachers t ON t.id = l.teacher_id
-      WHERE ${inScope('p.lesson_id', 'p.school_id')}
+      WHERE ${inScope('p.lesson_id')}
       GROUP BY l.id, t.id`,
   },
 
   ATTENDANCE_WITHOUT_CONTRACT: {
     candidates: `
-      SELECT DISTINCT a.learner_id, a.school_id FROM lesson_attendees a
-      WHERE a.lesson_id IN (SELECT l.id FROM lessons l WHERE l.school_id = ANY($1::uuid[])) OR a.learner_id = ANY($2::uuid[])
+      SELECT a.learner_id, a.school_id FROM lessons l JOIN lesson_attendees a ON a.lesson_id = l.id WHERE l.school_id = ANY($1::uuid[])
+      UNION SELECT a.learner_id, a.school_id FROM lesson_attendees a WHERE a.learner_id = ANY($2::uuid[])
       UNION SELECT c.learner_id, c.school_id FROM contracts c WHERE c.school_id = ANY($1::uuid[]) OR c.learner_id = ANY($2::uuid[])`,
     // One flag per stretch of uncovered days: the attended days between two contracts (or before the first,
     // after the last), from the first to the last such day.
@@ -391,7 +402,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
             OR (t.nt2_experience_years >= 3 AND t.related_qualification IS NOT NULL
                 AND ${validMeasure('EXPERIENCED_TEACHERS', 'l.school_id', 'l.lesson_date')})) AS counting
         FROM lessons l JOIN teachers t ON t.id = l.teacher_id
-        WHERE ${inScope('l.school_id', 'l.school_id')}
+        WHERE ${inScope('l.school_id')}
         GROUP BY 1, 2, 3),
       per_year AS (
         SELECT p.school_id, p.year, sum(p.lessons) AS lessons, sum(p.counting) AS counting,
