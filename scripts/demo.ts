@@ -41,8 +41,14 @@ async function part(title: string, work: () => Promise<void>): Promise<void> {
 function table(header: string[], rows: (string | number)[][]): void {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  // Figures right-aligned, words left-aligned.
+  const numeric = header.map((_, i) =>
+    rows.every((r) => typeof r[i] === 'number' || /^[\d.%-]+$/.test(String(r[i]))),
+  );
   for (const [n, row] of cells.entries()) {
-    console.log(`  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`);
+    console.log(
+      `  ${row.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')}`,
+    );
     if (n === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   }
 }
