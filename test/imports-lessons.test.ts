@@ -91,6 +91,17 @@ describe('CSV lesson import', () => {
     expect(await t.sql(`SELECT count(*)::int AS n FROM learners`)).toEqual(learnersBefore);
   });
 
+  it('stores an attendee listed twice for one lesson once', async () => {
+    const row = `G1,T1,2024-09-02T09:00:00+02:00,2024-09-02T11:00:00+02:00,${validBsn(70)},`;
+    const result = await importCsv(t, a.schoolUser, '/lessons/imports', [HEADER, row, row].join('\n'));
+    expect(result).toMatchObject({ status: 'DONE', rowsTotal: 2, rowsRejected: 0 });
+    const attendees = await t.sql(
+      `SELECT count(*)::int AS n FROM lesson_attendees a JOIN lessons l ON l.id = a.lesson_id WHERE l.import_id = $1`,
+      [result.id],
+    );
+    expect(attendees).toEqual([{ n: 1 }]);
+  });
+
   it('refuses rows that disagree on the mode of one lesson, and keeps the rest', async () => {
     const csv = [
       HEADER,
