@@ -135,6 +135,13 @@ export class RuleCatalogue1763901000000 implements MigrationInterface {
         finished_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (check_run_id, unit)
       )`);
+    // When each school's records were last all checked: a school marker sweeps the whole school again
+    // only when its keurmerk or measures changed since (records with learners are checked by learner).
+    await q.query(`
+      CREATE TABLE school_sweeps (
+        school_id uuid PRIMARY KEY REFERENCES schools(id),
+        swept_at timestamptz NOT NULL
+      )`);
     await q.query(`CREATE INDEX flags_rule_status ON flags (rule_code, status)`);
     // The double-booking check reads a learner's attendance in time order with the lesson ids: index-only.
     await q.query(`DROP INDEX lesson_attendees_learner_time`);
@@ -159,6 +166,7 @@ export class RuleCatalogue1763901000000 implements MigrationInterface {
       `CREATE INDEX lesson_attendees_learner_time ON lesson_attendees (learner_id, starts_at) INCLUDE (ends_at, school_id, lesson_date, counts)`,
     );
     await q.query(`DROP INDEX flags_rule_status`);
+    await q.query(`DROP TABLE school_sweeps`);
     await q.query(`DROP TABLE check_run_units`);
     await q.query(`DELETE FROM rules`);
   }

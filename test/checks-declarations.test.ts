@@ -270,6 +270,23 @@ describe('checks on hours declarations', () => {
       );
     });
 
+    it('flags declarations already checked when a suspension is recorded later (the school is swept again)', async () => {
+      const c = await newSchoolWithUser(t, { grantedFrom: '2023-01-01' });
+      const declaration = await newDeclaration(t, c.schoolUser, {
+        learnerBsn: bsn(),
+        periodStart: '2024-01-01',
+        periodEnd: '2024-06-30',
+      });
+      expect(await flagsOn(t, auditor, 'DECLARATION_OUTSIDE_KEURMERK', declaration.id)).toEqual([]);
+      await t.http
+        .post(`/api/v1/schools/${c.school.id}/keurmerk-events`)
+        .set(...bearer(await t.adminToken()))
+        .send({ status: 'WITHDRAWN', effectiveFrom: '2024-06-01', reason: 'misuse' })
+        .expect(201);
+      const [flag] = await flagsOn(t, auditor, 'DECLARATION_OUTSIDE_KEURMERK', declaration.id);
+      expect(flag.explanation).toContain('2024-06-01..2024-06-30 (WITHDRAWN)');
+    });
+
     it('does not flag a period after the keurmerk was reinstated', async () => {
       const declaration = await newDeclaration(t, b.schoolUser, {
         learnerBsn: bsn(),

@@ -148,15 +148,17 @@ describe('check runs', () => {
   });
 
   it('works off pending checks whose job Redis lost: the reconciler finds the markers', async () => {
-    const [declaration] = await t.sql<{ id: string }>(
-      `SELECT id FROM hours_declarations WHERE school_id = $1`,
+    const [declaration] = await t.sql<{ id: string; learner_id: string }>(
+      `SELECT id, learner_id FROM hours_declarations WHERE school_id = $1`,
       [schoolIds[2]],
     );
     await t.sql(
       `UPDATE flags SET status = 'WITHDRAWN' WHERE subject_id = $1 AND rule_code = 'DECLARATION_WITHOUT_DUO_CONTRACT'`,
       [declaration.id],
     );
-    await t.sql(`INSERT INTO pending_checks (scope_type, scope_id) VALUES ('SCHOOL', $1)`, [schoolIds[2]]); // no kick
+    await t.sql(`INSERT INTO pending_checks (scope_type, scope_id) VALUES ('LEARNER', $1)`, [
+      declaration.learner_id,
+    ]); // no kick
     await checksSettled(t);
     const [flag] = await t.sql<{ status: string }>(
       `SELECT status FROM flags WHERE subject_id = $1 AND rule_code = 'DECLARATION_WITHOUT_DUO_CONTRACT'`,

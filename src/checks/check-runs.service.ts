@@ -125,11 +125,13 @@ export class CheckRunsService implements OnModuleDestroy {
   private async checkUnit(manager: EntityManager, checkRunId: string, unit: string): Promise<CheckOutcome> {
     if (unit.startsWith('school:')) {
       const schoolId = unit.slice('school:'.length);
-      return this.engine.check(
+      const outcome = await this.engine.check(
         manager,
         { schoolIds: [schoolId], learnerIds: [] },
         { rules: SCHOOL_RULES, checkRunId },
       );
+      await this.engine.recordSweeps(manager, [schoolId]);
+      return outcome;
     }
     const [run] = await manager.query(`SELECT school_id FROM check_runs WHERE id = $1`, [checkRunId]);
     if (run.school_id) {

@@ -164,6 +164,18 @@ export class ChecksEngine {
     );
   }
 
+  /**
+   * Notes that these schools' records were all checked now. A minute early: a keurmerk event or measure written
+   * by a transaction that started before this sweep and committed after it still triggers the next sweep.
+   */
+  async recordSweeps(manager: EntityManager, schoolIds: string[]): Promise<void> {
+    await manager.query(
+      `INSERT INTO school_sweeps (school_id, swept_at) SELECT unnest($1::uuid[]), now() - interval '1 minute'
+       ON CONFLICT (school_id) DO UPDATE SET swept_at = EXCLUDED.swept_at`,
+      [schoolIds],
+    );
+  }
+
   /** A disabled rule produces nothing: its live flags are withdrawn at once (a re-enabled rule reopens them). */
   async withdrawRule(manager: EntityManager, code: RuleCode): Promise<number> {
     const [row] = await manager.query(

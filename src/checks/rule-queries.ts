@@ -121,6 +121,14 @@ const lessonCandidates = `
   SELECT l.id, l.school_id FROM lessons l WHERE l.school_id = ANY($1::uuid[])
   UNION SELECT a.lesson_id, a.school_id FROM lesson_attendees a WHERE a.learner_id = ANY($2::uuid[])`;
 
+/** As lessonCandidates, plus the lessons their teachers teach at overlapping times (lessons last at most 8 hours). */
+const teacherLessonCandidates = `
+  WITH attended AS (${lessonCandidates})
+  SELECT id, school_id FROM attended
+  UNION SELECT o.id, o.school_id FROM attended a JOIN lessons l ON l.id = a.id
+  JOIN lessons o ON o.teacher_id = l.teacher_id AND o.starts_at > l.starts_at - interval '8 hours' AND o.starts_at < l.ends_at
+  WHERE cardinality($2::uuid[]) > 0`;
+
 /**
  * Lessons that overlap another lesson of the same partition (a learner's attendance, a teacher's lessons),
  * without a quadratic self-join: ordered by start, a row overlaps an earlier one when the latest earlier end
@@ -339,7 +347,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
   },
 
   TEACHER_DOUBLE_BOOKED: {
-    candidates: lessonCandidates,
+    candidates: teacherLessonCandidates,
     fired: (inScope) => `
       WITH ${overlappingPairs(
         `SELECT t.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at FROM lessons t
