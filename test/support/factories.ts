@@ -3,19 +3,19 @@
  * passes the same validation, audit and pending-check marking as a client's). Each returns the
  * response body. Defaults are unique per call within a test file; override what the test is about.
  */
-import type { Funding } from '../../src/contracts/contract.entity';
-import type { ContractResponse } from '../../src/contracts/contracts.dto';
-import type { GroupResponse } from '../../src/groups/groups.dto';
+import type { CreateContractDto, ContractResponse } from '../../src/contracts/contracts.dto';
+import type { CreateGroupDto, GroupResponse } from '../../src/groups/groups.dto';
 import type { Route } from '../../src/groups/route-maximum';
-import type { DeclarationPurpose } from '../../src/hours-declarations/hours-declaration.entity';
-import type { HoursDeclarationResponse } from '../../src/hours-declarations/hours-declarations.dto';
+import type {
+  CreateHoursDeclarationDto,
+  HoursDeclarationResponse,
+} from '../../src/hours-declarations/hours-declarations.dto';
 import type { ImportResponse } from '../../src/imports/imports.dto';
-import type { InvoiceResponse } from '../../src/invoices/invoices.dto';
+import type { CreateInvoiceDto, InvoiceResponse } from '../../src/invoices/invoices.dto';
 import type { LessonMode } from '../../src/lessons/lesson.entity';
-import type { LessonResponse } from '../../src/lessons/lessons.dto';
+import type { CreateLessonDto, LessonResponse } from '../../src/lessons/lessons.dto';
 import type { LearnerRef } from '../../src/submissions/submissions.dto';
-import type { RelatedQualification } from '../../src/teachers/teacher.entity';
-import type { TeacherResponse } from '../../src/teachers/teachers.dto';
+import type { CreateTeacherDto, TeacherResponse } from '../../src/teachers/teachers.dto';
 import { bearer, TestApp, TestUser } from './test-app';
 
 /** A response type as it arrives over HTTP: instants as ISO strings. */
@@ -74,15 +74,7 @@ export type TeacherBody = Json<TeacherResponse>;
 export function newTeacher(
   t: TestApp,
   user: TestUser,
-  overrides: Partial<{
-    name: string;
-    reference: string;
-    nt2Certified: boolean;
-    certifiedSince: string;
-    nt2ExperienceYears: number;
-    relatedQualification: RelatedQualification;
-    nt2TrainingStartedOn: string;
-  }> = {},
+  overrides: Partial<CreateTeacherDto> = {},
 ): Promise<TeacherBody> {
   const n = next();
   return post(t, user, '/teachers', {
@@ -99,7 +91,7 @@ export type GroupBody = Json<GroupResponse>;
 export function newGroup(
   t: TestApp,
   user: TestUser,
-  overrides: Partial<{ code: string; route: Route; maxSize: number }> = {},
+  overrides: Partial<CreateGroupDto> = {},
 ): Promise<GroupBody> {
   return post(t, user, '/groups', { code: `G-${next()}`, route: 'B1', ...overrides });
 }
@@ -108,18 +100,7 @@ export type AttendeeBody = LearnerRef;
 
 export type LessonBody = Json<LessonResponse>;
 
-export function newLesson(
-  t: TestApp,
-  user: TestUser,
-  lesson: {
-    groupCode: string;
-    teacherReference: string;
-    startsAt: string;
-    endsAt: string;
-    mode?: LessonMode;
-    attendeeBsns: string[];
-  },
-): Promise<LessonBody> {
+export function newLesson(t: TestApp, user: TestUser, lesson: CreateLessonDto): Promise<LessonBody> {
   return post(t, user, '/lessons', lesson);
 }
 
@@ -128,14 +109,7 @@ export type ContractBody = Json<ContractResponse>;
 export function newContract(
   t: TestApp,
   user: TestUser,
-  contract: { learnerBsn: string } & Partial<{
-    reference: string;
-    startDate: string;
-    endDate: string;
-    hours: number;
-    priceCents: number;
-    funding: Funding;
-  }>,
+  contract: Pick<CreateContractDto, 'learnerBsn'> & Partial<CreateContractDto>,
 ): Promise<ContractBody> {
   return post(t, user, '/contracts', {
     reference: `C-${next()}`,
@@ -153,14 +127,7 @@ export type InvoiceBody = Json<InvoiceResponse>;
 export function newInvoice(
   t: TestApp,
   user: TestUser,
-  invoice: { contractReference: string } & Partial<{
-    invoiceNumber: string;
-    invoiceDate: string;
-    periodStart: string;
-    periodEnd: string;
-    hours: number;
-    amountCents: number;
-  }>,
+  invoice: Pick<CreateInvoiceDto, 'contractReference'> & Partial<CreateInvoiceDto>,
 ): Promise<InvoiceBody> {
   return post(t, user, '/invoices', {
     invoiceNumber: `F-${next()}`,
@@ -178,13 +145,7 @@ export type DeclarationBody = Json<HoursDeclarationResponse>;
 export function newDeclaration(
   t: TestApp,
   user: TestUser,
-  declaration: { learnerBsn: string } & Partial<{
-    purpose: DeclarationPurpose;
-    periodStart: string;
-    periodEnd: string;
-    hours: number;
-    issuedOn: string;
-  }>,
+  declaration: Pick<CreateHoursDeclarationDto, 'learnerBsn'> & Partial<CreateHoursDeclarationDto>,
 ): Promise<DeclarationBody> {
   return post(t, user, '/hours-declarations', {
     purpose: 'AGI',
