@@ -3,19 +3,19 @@ import { EntityManager } from 'typeorm';
 import { isValidBsn } from '../common/bsn/bsn';
 import { BsnCryptoService } from '../common/bsn/bsn-crypto.service';
 import { isDateOnly, KVK_PATTERN } from '../common/http/validators';
-import { ImportKind, ImportKinds, MergeResult, STAGING_TABLE, StagingValue } from '../imports/import-kind';
+import {
+  ImportContext,
+  ImportKind,
+  ImportKinds,
+  MergeResult,
+  STAGING_TABLE,
+  StagingValue,
+} from '../imports/import-kind';
 import { PendingChecks } from '../queue/pending-checks';
 
 const MAX_CENTS = 100_000_000;
 const MAX_TEXT = 100;
 const BSN_COLUMNS = 'bsn_hash bytea NOT NULL, bsn_ciphertext bytea NOT NULL, bsn_last4 text NOT NULL';
-
-/** The learner columns of a DUO row: its BSN, protected (hash, ciphertext, last 4); never stored or reported in clear. */
-function protectedBsn(crypto: BsnCryptoService, bsn: string): StagingValue[] | { error: string } {
-  if (!isValidBsn(bsn)) return { error: 'bsn must be a 9-digit BSN that passes the 11-proof' };
-  const p = crypto.protect(bsn);
-  return [p.hash, p.ciphertext, p.last4];
-}
 
 function wholeNumber(value: string, column: string, min: number, max: number): number | { error: string } {
   const n = Number(value);
@@ -33,27 +33,45 @@ const insertMissingLearners = `
   SELECT DISTINCT ON (bsn_hash) bsn_hash, bsn_ciphertext, bsn_last4 FROM ${STAGING_TABLE} ORDER BY bsn_hash, line
   ON CONFLICT (bsn_hash) DO NOTHING`;
 
+/** What both DUO files share: registering as a kind of import, the learner's BSN, marking learners for checking. */
+@Injectable()
+abstract class DuoImport implements ImportKind, OnModuleInit {
+  abstract readonly kind: ImportKind['kind'];
+  abstract readonly requiredColumns: readonly string[];
+  readonly optionalColumns: readonly string[] = [];
+  abstract readonly stagingColumns: string;
+
+  constructor(
+    private readonly kinds: ImportKinds,
+    private readonly crypto: BsnCryptoService,
+    protected readonly pendingChecks: PendingChecks,
+  ) {}
+
+  onModuleInit(): void {
+    this.kinds.register(this);
+  }
+
+  abstract parseRow(values: Readonly<Record<string, string>>): StagingValue[] | { error: string };
+  abstract merge(manager: EntityManager, context: ImportContext): Promise<MergeResult>;
+
+  /** The learner columns of a row: its BSN, protected (hash, ciphertext, last 4); never stored or reported in clear. */
+  protected protectedBsn(bsn: string): StagingValue[] | { error: string } {
+    if (!isValidBsn(bsn)) return { error: 'bsn must be a 9-digit BSN that passes the 11-proof' };
+    const p = this.crypto.protect(bsn);
+    return [p.hash, p.ciphertext, p.last4];
+  }
+}
+
 /**
  * DUO's loan accounts (`bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged`): upserts the learner's loan
  * fields (the last line wins for a BSN named twice). Learners whose loan data changed are marked for checking
  * (LOAN_LIMIT_EXCEEDED). Importing the same file again changes nothing.
  */
 @Injectable()
-export class LoanAccountsImport implements ImportKind, OnModuleInit {
+export class LoanAccountsImport extends DuoImport {
   readonly kind = 'LOAN_ACCOUNTS';
   readonly requiredColumns = ['bsn', 'loan_limit_cents', 'term_ends_on', 'cohort_year', 'still_obliged'];
-  readonly optionalColumns = [];
   readonly stagingColumns = `${BSN_COLUMNS}, loan_limit_cents bigint NOT NULL, term_ends_on date NOT NULL, cohort_year int NOT NULL, still_obliged boolean NOT NULL`;
-
-  constructor(
-    private readonly kinds: ImportKinds,
-    private readonly crypto: BsnCryptoService,
-    private readonly pendingChecks: PendingChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.kinds.register(this);
-  }
 
   parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
     const limit = wholeNumber(v.loan_limit_cents, 'loan_limit_cents', 0, MAX_CENTS);
@@ -63,7 +81,7 @@ export class LoanAccountsImport implements ImportKind, OnModuleInit {
     if (isError(cohort)) return cohort;
     const obliged = { true: true, false: false, '1': true, '0': false }[v.still_obliged.toLowerCase()];
     if (obliged === undefined) return { error: 'still_obliged must be true or false' };
-    const bsn = protectedBsn(this.crypto, v.bsn);
+    const bsn = this.protectedBsn(v.bsn);
     if (isError(bsn)) return bsn;
     return [...bsn, limit, v.term_ends_on, cohort, obliged];
   }
@@ -93,7 +111,7 @@ export class LoanAccountsImport implements ImportKind, OnModuleInit {
  * the payments, the invoices and declarations they match, and the quarterly cap and loan limit.
  */
 @Injectable()
-export class PaymentsImport implements ImportKind, OnModuleInit {
+export class PaymentsImport extends DuoImport {
   readonly kind = 'PAYMENTS';
   readonly requiredColumns = [
     'bsn',
@@ -103,18 +121,7 @@ export class PaymentsImport implements ImportKind, OnModuleInit {
     'amount_cents',
     'paid_on',
   ];
-  readonly optionalColumns = [];
   readonly stagingColumns = `${BSN_COLUMNS}, school_kvk text NOT NULL, contract_reference text NOT NULL, invoice_number text NOT NULL, amount_cents bigint NOT NULL, paid_on date NOT NULL`;
-
-  constructor(
-    private readonly kinds: ImportKinds,
-    private readonly crypto: BsnCryptoService,
-    private readonly pendingChecks: PendingChecks,
-  ) {}
-
-  onModuleInit(): void {
-    this.kinds.register(this);
-  }
 
   parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
     if (!KVK_PATTERN.test(v.school_kvk)) return { error: 'school_kvk must be 8 digits' };
@@ -125,7 +132,7 @@ export class PaymentsImport implements ImportKind, OnModuleInit {
     const amount = wholeNumber(v.amount_cents, 'amount_cents', 1, MAX_CENTS);
     if (isError(amount)) return amount;
     if (!isDateOnly(v.paid_on)) return { error: 'paid_on must be a date (YYYY-MM-DD)' };
-    const bsn = protectedBsn(this.crypto, v.bsn);
+    const bsn = this.protectedBsn(v.bsn);
     if (isError(bsn)) return bsn;
     return [...bsn, v.school_kvk, v.contract_reference, v.invoice_number, amount, v.paid_on];
   }
