@@ -49,6 +49,22 @@ describe('school submissions: happy path', () => {
     expect(await newGroup(t, a.schoolUser, { route: 'B1', maxSize: 10 })).toMatchObject({ maxSize: 10 });
   });
 
+  it('follows the route maximum an auditor set in the GROUP_SIZE_EXCEEDED rule', async () => {
+    const [before] = await t.sql<{ parameters: object }>(
+      `SELECT parameters FROM rules WHERE code = 'GROUP_SIZE_EXCEEDED'`,
+    );
+    await t.sql(
+      `UPDATE rules SET parameters = jsonb_set(parameters, '{routeMaxima,B1}', '14') WHERE code = 'GROUP_SIZE_EXCEEDED'`,
+    );
+    try {
+      const group = await newGroup(t, a.schoolUser, { route: 'B1' });
+      expect(group.maxSize).toBe(14);
+      expect(await newGroup(t, a.schoolUser, { route: 'ALFA' })).toMatchObject({ maxSize: 12 });
+    } finally {
+      await t.sql(`UPDATE rules SET parameters = $1 WHERE code = 'GROUP_SIZE_EXCEEDED'`, [before.parameters]);
+    }
+  });
+
   it('registers a lesson with its attendees and answers its hours', async () => {
     const group = await newGroup(t, a.schoolUser);
     const teacher = await newTeacher(t, a.schoolUser);
