@@ -111,8 +111,11 @@ export class LessonImport implements ImportKind, OnModuleInit {
        ORDER BY ln.id, l.starts_at
        ON CONFLICT DO NOTHING`,
     );
+    // The file's learners to check, from the rows that carry a BSN's first occurrence (thousands, not a million;
+    // a learner named only on a refused row gets an extra check, never a missed one).
     const learners: { ids: string[] | null }[] = await manager.query(
-      `SELECT array_agg(DISTINCT ln.id) AS ids FROM lesson_import_rows r JOIN learners ln ON ln.bsn_hash = r.bsn_hash WHERE r.lesson_id IS NOT NULL`,
+      `SELECT array_agg(DISTINCT ln.id) AS ids FROM ${STAGING_TABLE} s JOIN learners ln ON ln.bsn_hash = s.bsn_hash
+       WHERE s.bsn_ciphertext IS NOT NULL`,
     );
     if (schoolId) await this.pendingChecks.markSchool(manager, schoolId);
     await this.pendingChecks.markLearners(manager, learners[0].ids ?? []);
