@@ -13,6 +13,7 @@ import { Actor } from '../common/auth/actor';
 import { requireVisible } from '../common/auth/tenancy';
 import { Problem } from '../common/errors/problems';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { rememberStreamedBodySha256 } from '../idempotency/idempotency.interceptor';
 import { JobName } from '../queue/job-catalogue';
 import { JobQueue } from '../queue/job-queue.service';
 import { Import, ImportKindName } from './import.entity';
@@ -90,6 +91,8 @@ export class ImportsService {
       throw error;
     }
 
+    const fileSha256 = sha256.digest('hex');
+    rememberStreamedBodySha256(request, fileSha256);
     const schoolId = actor.role === 'SCHOOL' ? actor.schoolId : null;
     const saved = await this.dataSource.transaction(async (manager) => {
       await manager.insert(Import, {
@@ -97,7 +100,7 @@ export class ImportsService {
         kind,
         schoolId,
         filePath,
-        fileSha256: sha256.digest('hex'),
+        fileSha256,
         fileBytes: bytes,
         createdBy: actor.id,
       });
