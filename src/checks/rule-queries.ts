@@ -26,8 +26,24 @@ export type InScope = (subject: string, school?: string) => string;
 
 /** A full run checks everything: no restriction at all (rather than a semi-join over the whole table). */
 const everything: InScope = () => 'TRUE';
+const isEverything = (inScope: InScope): boolean => inScope('x') === everything('x');
 const restrict = (inScope: InScope, expr: string, subquery: (inScope: InScope) => string): string =>
-  inScope('x') === everything('x') ? 'TRUE' : `${expr} IN (${subquery(inScope)})`;
+  isEverything(inScope) ? 'TRUE' : `${expr} IN (${subquery(inScope)})`;
+/**
+ * All rows of `table` (a full run), or those of the keys `keys` selects, fetched key by key through the index
+ * on `key` (a lateral join, OFFSET 0 keeping it one: the planner would rather merge with the whole index than
+ * probe it a few hundred times).
+ */
+const rowsOf = (
+  inScope: InScope,
+  table: string,
+  columns: string,
+  key: string,
+  keys: (inScope: InScope) => string,
+): string =>
+  isEverything(inScope)
+    ? `SELECT ${columns} FROM ${table} t`
+    : `SELECT r.* FROM (${keys(inScope)}) k(key) CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} t WHERE t.${key} = k.key OFFSET 0) r`;
 
 /** The school key of subjects that belong to no school (PAYMENT_WITHOUT_INVOICE of an unknown KvK, learner caps). */
 export const NO_SCHOOL = '00000000-0000-0000-0000-000000000000';
@@ -243,8 +259,10 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
 
   PAYMENT_WITHOUT_INVOICE: {
     candidates: `
-      SELECT p.id, s.id FROM duo_payments p LEFT JOIN schools s ON s.kvk_number = p.school_kvk
-      WHERE coalesce(s.id, '${NO_SCHOOL}') = ANY($1::uuid[]) OR p.learner_id = ANY($2::uuid[])`,
+      SELECT p.id, s.id FROM schools s JOIN duo_payments p ON p.school_kvk = s.kvk_number WHERE s.id = ANY($1::uuid[])
+      UNION SELECT p.id, NULL FROM duo_payments p
+      WHERE '${NO_SCHOOL}' = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM schools s WHERE s.kvk_number = p.school_kvk)
+      UNION SELECT p.id, s.id FROM duo_payments p LEFT JOIN schools s ON s.kvk_number = p.school_kvk WHERE p.learner_id = ANY($2::uuid[])`,
     fired: (inScope) => `
       SELECT p.id, s.id, p.paid_on, p.paid_on, $2::text,
         CASE WHEN s.id IS NULL
@@ -323,11 +341,16 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
   LEARNER_DOUBLE_BOOKED: {
     candidates: lessonCandidates,
     fired: (inScope) => `
-      WITH ${overlappingPairs(
-        `SELECT a.learner_id, a.lesson_id, a.school_id, a.starts_at, a.ends_at FROM lesson_attendees a
-         WHERE ${restrict(inScope, 'a.learner_id', (scoped) => `SELECT c.learner_id FROM lesson_attendees c WHERE ${scoped('c.lesson_id')}`)}`,
+WITH ${overlappingPairs(
+      rowsOf(
+        inScope,
+        'lesson_attendees',
+        't.learner_id, t.lesson_id, t.school_id, t.starts_at, t.ends_at',
         'learner_id',
-      )}
+        (scoped) => `SELECT DISTINCT c.learner_id FROM lesson_attendees c WHERE ${scoped('c.lesson_id')}`,
+      ),
+      'learner_id',
+    )}
       SELECT l.id, l.school_id, l.lesson_date, l.lesson_date, $2::text,
         format('The lesson of %s: %s learner(s) of it also attend an overlapping lesson: %s.',
           ${lessonTimes('l')}, count(DISTINCT p.learner_id),
@@ -350,8 +373,13 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
     candidates: teacherLessonCandidates,
     fired: (inScope) => `
       WITH ${overlappingPairs(
-        `SELECT t.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at FROM lessons t
-         WHERE ${restrict(inScope, 't.teacher_id', (scoped) => `SELECT c.teacher_id FROM lessons c WHERE ${scoped('c.id')}`)}`,
+        rowsOf(
+          inScope,
+          'lessons',
+          't.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at',
+          'teacher_id',
+          (scoped) => `SELECT DISTINCT c.teacher_id FROM lessons c WHERE ${scoped('c.id')}`,
+        ),
         'teacher_id',
       )}
       SELECT l.id, l.school_id, l.lesson_date, l.lesson_date, $2::text,
@@ -369,7 +397,9 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
 
   ATTENDANCE_WITHOUT_CONTRACT: {
     candidates: `
-      SELECT a.learner_id, a.school_id FROM lessons l JOIN lesson_attendees a ON a.lesson_id = l.id WHERE l.school_id = ANY($1::uuid[])
+      SELECT a.learner_id, a.school_id FROM lessons l
+      CROSS JOIN LATERAL (SELECT a.learner_id, a.school_id FROM lesson_attendees a WHERE a.lesson_id = l.id OFFSET 0) a
+      WHERE l.school_id = ANY($1::uuid[])
       UNION SELECT a.learner_id, a.school_id FROM lesson_attendees a WHERE a.learner_id = ANY($2::uuid[])
       UNION SELECT c.learner_id, c.school_id FROM contracts c WHERE c.school_id = ANY($1::uuid[]) OR c.learner_id = ANY($2::uuid[])`,
     // One flag per stretch of uncovered days: the attended days between two contracts (or before the first,
