@@ -27,7 +27,8 @@ export class JobHandlerRegistry {
       [JobName.RunImport]: ({ importId }, context) => this.imports.run(importId, context),
       [JobName.EscalateExemptions]: ({ asOf }) => this.exemptions.escalateStalled(asOf),
       [JobName.RunPendingChecks]: () => this.pendingChecks.runPending(),
-      [JobName.CheckRunUnit]: ({ checkRunId, unit }, context) => this.checkRuns.runUnit(checkRunId, unit, context),
+      [JobName.CheckRunUnit]: ({ checkRunId, unit, schoolIds }, context) =>
+        this.checkRuns.runUnit(checkRunId, unit, schoolIds, context),
       [JobName.FinishCheckRun]: ({ checkRunId }) => this.checkRuns.finish(checkRunId),
       [JobName.NightlyCheckRun]: () => this.checkRuns.start(SYSTEM_ACTOR, {}, 'NIGHTLY'),
     };

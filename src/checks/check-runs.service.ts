@@ -17,10 +17,12 @@ const CROSS_SCHOOL_UNIT = 'cross-school';
 const SCHOOL_RULES = RULE_CODES.filter((code) => !CROSS_SCHOOL_RULES.includes(code));
 
 /**
- * Check runs: a BullMQ flow with one child per school (that school's subjects, every rule but the
- * cross-school ones) plus one for the learner rules across schools; the parent closes the run. Job ids are
- * deterministic (`check-run-<id>-school-<schoolId>`; BullMQ refuses ':' in ids), every unit is idempotent (flags are upserted on their natural key) and counted once
- * (check_run_units), so a worker killed mid-run resumes to exactly the flags of an undisturbed run.
+ * Check runs: a BullMQ flow with one child per group of schools (their subjects, every rule but the
+ * cross-school ones; CHECK_RUN_SCHOOLS_PER_UNIT schools, so more workers finish sooner while each unit's
+ * fixed cost is paid once per group) plus one for the learner rules across schools; the parent closes the
+ * run. Job ids are deterministic (`check-run-<id>-schools-<n>`), every unit is idempotent (flags are upserted
+ * on their natural key) and counted once (check_run_units), so a worker killed mid-run resumes to exactly
+ * the flags of an undisturbed run.
  */
 @Injectable()
 export class CheckRunsService implements OnModuleDestroy {
@@ -45,18 +47,27 @@ export class CheckRunsService implements OnModuleDestroy {
       );
       const [run] = await manager.query(
         `INSERT INTO check_runs (school_id, trigger, units_total, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [schoolId ?? null, trigger, schools.length + 1, isSystemActor(actor) ? null : actor.id],
+        [
+          schoolId ?? null,
+          trigger,
+          Math.ceil(schools.length / this.config.checkRunSchoolsPerUnit) + 1,
+          isSystemActor(actor) ? null : actor.id,
+        ],
       );
       return { id: run.id as string, schoolIds: schools.map((s) => s.id) };
     });
+    const perUnit = this.config.checkRunSchoolsPerUnit;
+    const groups = Array.from({ length: Math.ceil(schoolIds.length / perUnit) }, (_, n) =>
+      schoolIds.slice(n * perUnit, (n + 1) * perUnit),
+    );
     const queueName = queueOfJob[JobName.CheckRunUnit];
-    const child = (unit: string) => ({
+    const child = (unit: string, unitSchoolIds: string[]) => ({
       name: JobName.CheckRunUnit,
       queueName,
-      data: { checkRunId: id, unit },
+      data: { checkRunId: id, unit, schoolIds: unitSchoolIds },
       opts: {
         ...defaultJobOptions,
-        jobId: `check-run-${id}-${unit.replace(':', '-')}`,
+        jobId: `check-run-${id}-${unit}`,
         failParentOnFailure: true,
       },
     });
@@ -65,7 +76,7 @@ export class CheckRunsService implements OnModuleDestroy {
       queueName: queueOfJob[JobName.FinishCheckRun],
       data: { checkRunId: id },
       opts: { ...defaultJobOptions, jobId: `check-run-${id}` },
-      children: [...schoolIds.map((school) => child(`school:${school}`)), child(CROSS_SCHOOL_UNIT)],
+      children: [...groups.map((group, n) => child(`schools-${n}`, group)), child(CROSS_SCHOOL_UNIT, [])],
     });
     return { id };
   }
@@ -83,7 +94,12 @@ export class CheckRunsService implements OnModuleDestroy {
   }
 
   /** One unit, in one transaction with its count; a unit already counted (a retried job) does nothing. */
-  async runUnit(checkRunId: string, unit: string, context: JobContext): Promise<CheckOutcome | null> {
+  async runUnit(
+    checkRunId: string,
+    unit: string,
+    schoolIds: string[],
+    context: JobContext,
+  ): Promise<CheckOutcome | null> {
     await this.dataSource.query(
       `UPDATE check_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`,
       [checkRunId],
@@ -95,7 +111,7 @@ export class CheckRunsService implements OnModuleDestroy {
           [checkRunId, unit],
         );
         if (done) return null;
-        const outcome = await this.checkUnit(manager, checkRunId, unit);
+        const outcome = await this.checkUnit(manager, checkRunId, unit, schoolIds);
         const [counted] = await manager.query(
           `INSERT INTO check_run_units (check_run_id, unit, flags_raised, flags_withdrawn) VALUES ($1, $2, $3, $4)
            ON CONFLICT DO NOTHING RETURNING 1`,
@@ -122,15 +138,19 @@ export class CheckRunsService implements OnModuleDestroy {
     }
   }
 
-  private async checkUnit(manager: EntityManager, checkRunId: string, unit: string): Promise<CheckOutcome> {
-    if (unit.startsWith('school:')) {
-      const schoolId = unit.slice('school:'.length);
+  private async checkUnit(
+    manager: EntityManager,
+    checkRunId: string,
+    unit: string,
+    schoolIds: string[],
+  ): Promise<CheckOutcome> {
+    if (unit !== CROSS_SCHOOL_UNIT) {
       const outcome = await this.engine.check(
         manager,
-        { schoolIds: [schoolId], learnerIds: [] },
+        { schoolIds, learnerIds: [] },
         { rules: SCHOOL_RULES, checkRunId },
       );
-      await this.engine.recordSweeps(manager, [schoolId]);
+      await this.engine.recordSweeps(manager, schoolIds);
       return outcome;
     }
     const [run] = await manager.query(`SELECT school_id FROM check_runs WHERE id = $1`, [checkRunId]);

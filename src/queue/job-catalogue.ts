@@ -26,7 +26,7 @@ export interface JobPayloads {
   /** `asOf`: the day to measure deadlines on (YYYY-MM-DD); default today in Europe/Amsterdam. */
   [JobName.EscalateExemptions]: { asOf?: string };
   /** `unit`: `school:<schoolId>` or `cross-school`. */
-  [JobName.CheckRunUnit]: { checkRunId: string; unit: string };
+  [JobName.CheckRunUnit]: { checkRunId: string; unit: string; schoolIds: string[] };
   [JobName.FinishCheckRun]: { checkRunId: string };
   [JobName.NightlyCheckRun]: Record<string, never>;
 }
@@ -60,7 +60,10 @@ export const repeatableJobs: { name: JobName; every?: number; pattern?: string }
   { name: JobName.NightlyCheckRun, pattern: '30 2 * * *' },
 ];
 
-export type JobHandler<N extends JobName> = (payload: JobPayloads[N], context: JobContext) => Promise<unknown>;
+export type JobHandler<N extends JobName> = (
+  payload: JobPayloads[N],
+  context: JobContext,
+) => Promise<unknown>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
 export interface JobContext {
