@@ -1,3 +1,4 @@
+import { countingTeacher, knownAtDuo, validMeasure } from '../rules/domain-sql';
 import { RuleCode } from '../rules/rule-catalogue';
 
 /**
@@ -57,10 +58,6 @@ const attendedHours = `round(extract(epoch FROM a.ends_at - a.starts_at) / 3600,
 const atMostMedium = `CASE WHEN $2 = 'HIGH' THEN 'MEDIUM' ELSE $2 END`;
 const record = (type: string, id: string, schoolId: string, extra = ''): string =>
   `jsonb_build_object('type', '${type}', 'id', ${id}, 'schoolId', ${schoolId}${extra ? `, ${extra}` : ''})`;
-const validMeasure = (kind: string, school: string, onDay: string): string =>
-  `EXISTS (SELECT 1 FROM measures m WHERE m.school_id = ${school} AND m.kind = '${kind}'
-           AND ${onDay} BETWEEN m.valid_from AND m.valid_to)`;
-
 /** Hours declarations and invoices are checked alike for attendance and keurmerk: both have a school, learner and period. */
 interface PeriodRecord {
   table: 'hours_declarations' | 'invoices';
@@ -188,7 +185,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
                coalesce(jsonb_agg(${record('CONTRACT', 'c.id', 'c.school_id', "'reference', c.reference")} ORDER BY c.start_date, c.reference), '[]') AS records
         FROM contracts c WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id) c
       WHERE ${inScope('d.id')}
-        AND NOT EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = d.learner_id AND p.school_kvk = s.kvk_number)`,
+        AND NOT ${knownAtDuo('d.learner_id', 's.kvk_number')}`,
   },
 
   DECLARED_HOURS_EXCEED_ATTENDANCE: hoursExceedAttendance(DECLARATION),
@@ -434,11 +431,7 @@ WITH ${overlappingPairs(
     fired: (inScope) => `
       WITH per_teacher AS (
         SELECT l.school_id, date_trunc('year', l.lesson_date)::date AS year, l.teacher_id, count(*) AS lessons,
-          count(*) FILTER (WHERE
-               (t.nt2_certified AND (t.certified_since IS NULL OR t.certified_since <= l.lesson_date))
-            OR (t.nt2_training_started_on <= l.lesson_date AND ${validMeasure('TEACHERS_IN_TRAINING', 'l.school_id', 'l.lesson_date')})
-            OR (t.nt2_experience_years >= 3 AND t.related_qualification IS NOT NULL
-                AND ${validMeasure('EXPERIENCED_TEACHERS', 'l.school_id', 'l.lesson_date')})) AS counting
+          count(*) FILTER (WHERE ${countingTeacher('l.school_id', 'l.lesson_date')}) AS counting
         FROM lessons l JOIN teachers t ON t.id = l.teacher_id
         WHERE ${inScope('l.school_id')}
         GROUP BY 1, 2, 3),

@@ -3,16 +3,13 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, isSystemActor } from '../common/auth/actor';
 import { NotFoundProblem } from '../common/errors/problems';
+import { knownAtDuo } from '../rules/domain-sql';
 import { Exemption, ExemptionStatus, ExemptionTimelineEntry } from './exemption.entity';
 
 /** Today in Europe/Amsterdam, as YYYY-MM-DD: the day deadlines and keurmerk status are measured on. */
 export function amsterdamToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 }
-
-/** A contract is "known at DUO" when a DUO payment row names the same learner and the school's KvK number. */
-export const knownAtDuo = (learnerId: string, schoolKvk: string): string =>
-  `EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = ${learnerId} AND p.school_kvk = ${schoolKvk})`;
 
 /**
  * A declaration's standing for an exemption on the day `asOf` (a query parameter placeholder), per DOMAIN.md "The exemption workflow":

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/auth/actor';
 import { RuleViolationProblem } from '../common/errors/problems';
-import { amsterdamToday, knownAtDuo } from '../exemptions/exemption-workflow.service';
+import { amsterdamToday } from '../exemptions/exemption-workflow.service';
+import { countingTeacher, knownAtDuo } from '../rules/domain-sql';
 import { SchoolsService } from '../schools/schools.service';
 import { ComplianceReport, DeclarationsReport, ElipQuery, ElipReport, PeriodQuery } from './reports.dto';
 
@@ -11,18 +12,8 @@ import { ComplianceReport, DeclarationsReport, ElipQuery, ElipReport, PeriodQuer
 const ELIP_LOAN_USED = 950_000;
 const ELIP_LOAN_USED_NEAR_TERM_END = 750_000;
 
-const validMeasure = (kind: string): string =>
-  `EXISTS (SELECT 1 FROM measures m WHERE m.school_id = l.school_id AND m.kind = '${kind}'
-           AND l.lesson_date BETWEEN m.valid_from AND m.valid_to)`;
-
-/**
- * A teacher counts towards the 80% norm on a lesson's date (DOMAIN.md): certified since on or before it,
- * or qualifying under the school's valid TEACHERS_IN_TRAINING or EXPERIENCED_TEACHERS measure.
- */
-const COUNTING_TEACHER = `(
-     (t.nt2_certified AND (t.certified_since IS NULL OR t.certified_since <= l.lesson_date))
-  OR (t.nt2_training_started_on <= l.lesson_date AND ${validMeasure('TEACHERS_IN_TRAINING')})
-  OR (t.nt2_experience_years >= 3 AND t.related_qualification IS NOT NULL AND ${validMeasure('EXPERIENCED_TEACHERS')}))`;
+/** A lesson's teacher counts towards the 80% norm on its date. */
+const COUNTING_TEACHER = countingTeacher('l.school_id', 'l.lesson_date');
 
 /** The group's maximum: its own maxSize capped by the route maximum (rule GROUP_SIZE_EXCEEDED's routeMaxima; 16, ALFA 12). */
 const GROUP_MAXIMUM = `least(coalesce(g.max_size, rm.route_max), rm.route_max)`;
