@@ -51,6 +51,18 @@ const BENCHES: Bench[] = [
     target:
       'issue 4: full run under 60 s, within 2x of straight SQL; flags of a submission visible within 2 s',
     args: (quick) => (quick ? ['--quick'] : []),
+    summary: (result) => {
+      const r = result as {
+        checkRunSeconds: number;
+        straightSqlSeconds: number;
+        ratioToStraightSql: number;
+        latency: { perSecond: number; p50Ms: number; p95Ms: number };
+      };
+      return (
+        `check run ${r.checkRunSeconds} s vs. straight SQL ${r.straightSqlSeconds} s: ratio ${r.ratioToStraightSql}; ` +
+        `submission-to-flag latency at ${r.latency.perSecond}/s p50 ${r.latency.p50Ms} ms, p95 ${r.latency.p95Ms} ms`
+      );
+    },
   },
 ];
 
