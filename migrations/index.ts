@@ -4,4 +4,9 @@ import { RuleCatalogue1763901000000 } from './1763901000000-rule-catalogue';
 import { AttendanceWithoutRowTriggers1763903000000 } from './1763903000000-attendance-without-row-triggers';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
-export const migrations = [InitialSchema1763900000000, ExemptionRequestedOn1763900600000, RuleCatalogue1763901000000, AttendanceWithoutRowTriggers1763903000000];
+export const migrations = [
+  InitialSchema1763900000000,
+  ExemptionRequestedOn1763900600000,
+  RuleCatalogue1763901000000,
+  AttendanceWithoutRowTriggers1763903000000,
+];

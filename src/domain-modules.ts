@@ -16,6 +16,21 @@ import { SchoolsModule } from './schools/schools.module';
 import { UsersModule } from './users/users.module';
 
 /** The feature modules, loaded by both the API and the worker. */
-export const domainModules = [HealthModule, UsersModule, SchoolsModule, FlagsModule, ExemptionsModule, ReportsModule, ImportsModule,
-  TeachersModule, GroupsModule, LessonsModule, ContractsModule, InvoicesModule, HoursDeclarationsModule,
-  ChecksModule, RulesModule, DuoModule];
+export const domainModules = [
+  HealthModule,
+  UsersModule,
+  SchoolsModule,
+  FlagsModule,
+  ExemptionsModule,
+  ReportsModule,
+  ImportsModule,
+  TeachersModule,
+  GroupsModule,
+  LessonsModule,
+  ContractsModule,
+  InvoicesModule,
+  HoursDeclarationsModule,
+  ChecksModule,
+  RulesModule,
+  DuoModule,
+];

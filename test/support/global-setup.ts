@@ -17,7 +17,8 @@ export default async function globalSetup(): Promise<void> {
     `SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'taalschool_test_f%'
        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
   );
-  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+  for (const { datname } of rows)
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
   await admin.end();
 
   const dataSource = new DataSource(dataSourceOptions({ databaseUrl: databaseUrl(TEMPLATE_DATABASE) }));
