@@ -24,7 +24,7 @@ describe('check runs', () => {
   let schoolIds: string[];
 
   beforeAll(async () => {
-    t = await TestApp.start({ worker: true, env: { CHECK_RUN_SCHOOLS_PER_UNIT: '1' } });
+    t = await TestApp.start({ worker: true });
     auditor = await t.user('AUDITOR');
     schoolIds = [];
     // Three schools whose data breaks rules: declarations without contracts, a learner in two places at once.
@@ -138,7 +138,7 @@ describe('check runs', () => {
         .expect(202)
     ).body;
     const done = await waitForCheckRun(t, auditor, id);
-    const again = await t.app.get(CheckRunsService).runUnit(id, 'schools-0', [schoolIds[1]], {
+    const again = await t.app.get(CheckRunsService).runUnit(id, 'school', [schoolIds[1]], {
       jobId: 'retry',
       attemptsMade: 1,
       progress: async () => undefined,

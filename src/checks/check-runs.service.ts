@@ -7,22 +7,24 @@ import { NotFoundProblem, RuleViolationProblem } from '../common/errors/problems
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { defaultJobOptions, JobContext, JobName, queueOfJob } from '../queue/job-catalogue';
 import { redisOptions } from '../queue/redis';
-import { CROSS_SCHOOL_RULES, RULE_CODES } from '../rules/rule-catalogue';
+import { CROSS_SCHOOL_RULES, RULE_CODES, RuleCode } from '../rules/rule-catalogue';
 import { CheckRunResponse } from './check-runs.dto';
 import { CheckOutcome, ChecksEngine } from './checks-engine.service';
-import { NO_SCHOOL } from './rule-queries';
 
 type Trigger = CheckRunResponse['trigger'];
+const SCHOOL_UNIT = 'school';
 const CROSS_SCHOOL_UNIT = 'cross-school';
+const RULE_UNIT_PREFIX = 'rule-';
 const SCHOOL_RULES = RULE_CODES.filter((code) => !CROSS_SCHOOL_RULES.includes(code));
 
 /**
- * Check runs: a BullMQ flow with one child per group of schools (their subjects, every rule but the
- * cross-school ones; CHECK_RUN_SCHOOLS_PER_UNIT schools, so more workers finish sooner while each unit's
- * fixed cost is paid once per group) plus one for the learner rules across schools; the parent closes the
- * run. Job ids are deterministic (`check-run-<id>-schools-<n>`), every unit is idempotent (flags are upserted
- * on their natural key) and counted once (check_run_units), so a worker killed mid-run resumes to exactly
- * the flags of an undisturbed run.
+ * Check runs, as a BullMQ flow whose parent closes the run. A run over the whole country fans out one
+ * child per rule over every school's data (the rules are independent, so more workers finish sooner, and
+ * each runs the rule's set-based SQL once instead of once per school); a run for one school has a child for
+ * that school's subjects and one for the cross-school learner rules of its learners. Job ids are
+ * deterministic (`check-run-<id>-<unit>`), every unit is idempotent (flags are upserted on their natural
+ * key) and counted once (check_run_units), so a worker killed mid-run resumes to exactly the flags of an
+ * undisturbed run.
  */
 @Injectable()
 export class CheckRunsService implements OnModuleDestroy {
@@ -36,47 +38,35 @@ export class CheckRunsService implements OnModuleDestroy {
   ) {}
 
   async start(actor: Actor, { schoolId }: { schoolId?: string }, trigger: Trigger): Promise<{ id: string }> {
-    const { id, schoolIds } = await this.dataSource.transaction(async (manager) => {
+    const units: { unit: string; schoolIds: string[] }[] = schoolId
+      ? [
+          { unit: SCHOOL_UNIT, schoolIds: [schoolId] },
+          { unit: CROSS_SCHOOL_UNIT, schoolIds: [schoolId] },
+        ]
+      : RULE_CODES.map((code) => ({ unit: `${RULE_UNIT_PREFIX}${code}`, schoolIds: [] }));
+    const id = await this.dataSource.transaction(async (manager) => {
       if (schoolId) {
         const [school] = await manager.query(`SELECT id FROM schools WHERE id = $1`, [schoolId]);
         if (!school) throw new RuleViolationProblem('schoolId names no school.', 'schoolId');
       }
-      const schools: { id: string }[] = await manager.query(
-        `SELECT id FROM schools WHERE $1::uuid IS NULL OR id = $1 ORDER BY id`,
-        [schoolId ?? null],
-      );
       const [run] = await manager.query(
         `INSERT INTO check_runs (school_id, trigger, units_total, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [
-          schoolId ?? null,
-          trigger,
-          Math.ceil(schools.length / this.config.checkRunSchoolsPerUnit) + 1,
-          isSystemActor(actor) ? null : actor.id,
-        ],
+        [schoolId ?? null, trigger, units.length, isSystemActor(actor) ? null : actor.id],
       );
-      return { id: run.id as string, schoolIds: schools.map((s) => s.id) };
+      return run.id as string;
     });
-    const perUnit = this.config.checkRunSchoolsPerUnit;
-    const groups = Array.from({ length: Math.ceil(schoolIds.length / perUnit) }, (_, n) =>
-      schoolIds.slice(n * perUnit, (n + 1) * perUnit),
-    );
     const queueName = queueOfJob[JobName.CheckRunUnit];
-    const child = (unit: string, unitSchoolIds: string[]) => ({
-      name: JobName.CheckRunUnit,
-      queueName,
-      data: { checkRunId: id, unit, schoolIds: unitSchoolIds },
-      opts: {
-        ...defaultJobOptions,
-        jobId: `check-run-${id}-${unit}`,
-        failParentOnFailure: true,
-      },
-    });
     await this.flowProducer().add({
       name: JobName.FinishCheckRun,
       queueName: queueOfJob[JobName.FinishCheckRun],
       data: { checkRunId: id },
       opts: { ...defaultJobOptions, jobId: `check-run-${id}` },
-      children: [...groups.map((group, n) => child(`schools-${n}`, group)), child(CROSS_SCHOOL_UNIT, [])],
+      children: units.map(({ unit, schoolIds }) => ({
+        name: JobName.CheckRunUnit,
+        queueName,
+        data: { checkRunId: id, unit, schoolIds },
+        opts: { ...defaultJobOptions, jobId: `check-run-${id}-${unit}`, failParentOnFailure: true },
+      })),
     });
     return { id };
   }
@@ -144,47 +134,34 @@ export class CheckRunsService implements OnModuleDestroy {
     unit: string,
     schoolIds: string[],
   ): Promise<CheckOutcome> {
-    if (unit !== CROSS_SCHOOL_UNIT) {
-      const outcome = await this.engine.check(
-        manager,
-        { schoolIds, learnerIds: [] },
-        { rules: SCHOOL_RULES, checkRunId },
-      );
-      await this.engine.recordSweeps(manager, schoolIds);
-      return outcome;
+    if (unit.startsWith(RULE_UNIT_PREFIX)) {
+      const rule = unit.slice(RULE_UNIT_PREFIX.length) as RuleCode;
+      return this.engine.check(manager, { all: true }, { rules: [rule], checkRunId });
     }
-    const [run] = await manager.query(`SELECT school_id FROM check_runs WHERE id = $1`, [checkRunId]);
-    if (run.school_id) {
-      // One school's run: the cross-school rules for the learners DUO paid through that school.
-      return this.engine.check(
-        manager,
-        { schoolIds: [run.school_id], learnerIds: [] },
-        { rules: CROSS_SCHOOL_RULES, checkRunId },
-      );
-    }
-    const learners = await this.engine.check(
-      manager,
-      { all: true },
-      { rules: CROSS_SCHOOL_RULES, checkRunId },
-    );
-    // Payments to a KvK that is no registered school belong to no school's unit.
-    const orphans = await this.engine.check(
-      manager,
-      { schoolIds: [NO_SCHOOL], learnerIds: [] },
-      { rules: ['PAYMENT_WITHOUT_INVOICE'], checkRunId },
-    );
-    return {
-      flagsRaised: learners.flagsRaised + orphans.flagsRaised,
-      flagsWithdrawn: learners.flagsWithdrawn + orphans.flagsWithdrawn,
-    };
+    const rules = unit === CROSS_SCHOOL_UNIT ? CROSS_SCHOOL_RULES : SCHOOL_RULES;
+    const outcome = await this.engine.check(manager, { schoolIds, learnerIds: [] }, { rules, checkRunId });
+    if (unit === SCHOOL_UNIT) await this.engine.recordSweeps(manager, schoolIds);
+    return outcome;
   }
 
+  /** Closes the run; a whole-country run has swept every school (as of its start). */
   async finish(checkRunId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE check_runs SET status = 'DONE', finished_at = now(), started_at = coalesce(started_at, now())
-       WHERE id = $1 AND status IN ('QUEUED','RUNNING')`,
-      [checkRunId],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      const [run] = await manager.query(
+        `WITH done AS (
+           UPDATE check_runs SET status = 'DONE', finished_at = now(), started_at = coalesce(started_at, now())
+           WHERE id = $1 AND status IN ('QUEUED','RUNNING') RETURNING school_id, started_at)
+         SELECT * FROM done`,
+        [checkRunId],
+      );
+      if (run && !run.school_id) {
+        await manager.query(
+          `INSERT INTO school_sweeps (school_id, swept_at) SELECT id, $1::timestamptz - interval '1 minute' FROM schools
+           ON CONFLICT (school_id) DO UPDATE SET swept_at = greatest(school_sweeps.swept_at, EXCLUDED.swept_at)`,
+          [run.started_at],
+        );
+      }
+    });
   }
 
   private flowProducer(): FlowProducer {

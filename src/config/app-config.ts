@@ -84,12 +84,6 @@ class Environment {
   @IsInt()
   @Min(1)
   WORKER_CONCURRENCY = 2;
-
-  /** Schools per job of a check run: larger units cost less overhead, smaller ones spread over more workers. */
-  @Transform(({ value }) => Number(value))
-  @IsInt()
-  @Min(1)
-  CHECK_RUN_SCHOOLS_PER_UNIT = 20;
 }
 
 export interface AppConfig {
@@ -105,7 +99,6 @@ export interface AppConfig {
   importMaxBytes: number;
   log: { file?: string; level: 'error' | 'warn' | 'log' | 'debug' };
   workerConcurrency: number;
-  checkRunSchoolsPerUnit: number;
 }
 
 export class ConfigError extends Error {}
@@ -147,7 +140,6 @@ export function loadConfig(
     importMaxBytes: parsed.IMPORT_MAX_BYTES,
     log: { file: parsed.LOG_FILE, level: parsed.LOG_LEVEL as AppConfig['log']['level'] },
     workerConcurrency: parsed.WORKER_CONCURRENCY,
-    checkRunSchoolsPerUnit: parsed.CHECK_RUN_SCHOOLS_PER_UNIT,
   };
 }
 
