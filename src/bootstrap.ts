@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -30,6 +30,7 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   });
   app.use(requestLog());
   app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(refuseUnreadableBodies(filter));
   mountQueueDashboard(app, `/${API_PREFIX}/admin/queues`);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(strictValidationPipe());
@@ -59,6 +60,23 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   });
   return app;
+}
+
+/**
+ * A body that is neither JSON nor CSV (which the import routes stream themselves) is refused with 415,
+ * rather than read as an empty request: `POST /check-runs` with a text/plain body must not start a run.
+ */
+function refuseUnreadableBodies(filter: ProblemDetailsFilter) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (!hasBody || req.body !== undefined || type === 'text/csv') return next();
+    const problem = filter.toProblem(
+      new UnsupportedMediaTypeException('The request body must be application/json.'),
+    );
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  };
 }
 
 /** Logs method, path (never the query string: it may hold a BSN), status and duration. */

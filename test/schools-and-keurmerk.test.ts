@@ -76,6 +76,26 @@ describe('schools and the keurmerk', () => {
     expect(huge.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
+  it('refuses a body that is not JSON with 415 problem+json, storing nothing', async () => {
+    const before = await count('schools');
+    const response = await t.http
+      .post('/api/v1/schools')
+      .set(...bearer(auditor))
+      .set('Content-Type', 'text/plain')
+      .send('name=X')
+      .expect(415);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    const run = await t.http
+      .post('/api/v1/check-runs')
+      .set(...bearer(auditor))
+      .set('Content-Type', 'text/plain')
+      .send('all')
+      .expect(415);
+    expect(run.body.status).toBe(415);
+    expect(await count('schools')).toBe(before);
+    expect(await count('check_runs')).toBe(0);
+  });
+
   it('answers 404 problem+json for a school that does not exist and 400 for an id that is no uuid', async () => {
     const missing = await get('/schools/6f1c1f7e-4a0e-4a53-9a51-000000000000').expect(404);
     expect(missing.body).toMatchObject({ status: 404 });
