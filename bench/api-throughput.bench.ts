@@ -12,6 +12,7 @@ import { Agent, request } from 'node:http';
 import { Pool } from 'pg';
 import { loadConfig } from '../src/config/app-config';
 import { Api } from '../scripts/lib/api-client';
+import { validBsn } from '../scripts/lib/bsn-series';
 import { recreateDatabase, startStack } from '../scripts/lib/stack';
 
 const CONNECTIONS = 50;
@@ -23,17 +24,6 @@ function argument(name: string, fallback: number): number {
   const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
   return value;
-}
-
-/** A BSN passing the 11-proof for each n (as in test/support/factories.ts). */
-function bsn(n: number): string {
-  const prefix = String(3_000_000 + n);
-  for (let eighth = 0; ; eighth++) {
-    const digits = `${prefix}${eighth}`;
-    let sum = 0;
-    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
-    if (sum % 11 <= 9) return `${digits}${sum % 11}`;
-  }
 }
 
 export interface ApiThroughputResult {
@@ -113,7 +103,7 @@ async function main(): Promise<void> {
       schoolId: school.id,
     });
     const schoolApi = await Api.login(stack.baseUrl, 'bench-school@bench.example', 'bench-password');
-    const learners = Array.from({ length: 1000 }, (_, i) => bsn(i));
+    const learners = Array.from({ length: 1000 }, (_, i) => validBsn(i));
     const body = (i: number): string =>
       JSON.stringify({
         learnerBsn: learners[i % learners.length],

@@ -2,14 +2,13 @@
  * Lesson CSV import vs. raw COPY (issue 3): generates N attendance rows (default 1,000,000), imports
  * them through the real endpoint (POST /lessons/imports, streamed) and worker until the import is DONE,
  * and, in the same run, times a raw COPY of the same rows into a scratch table with the columns and
- * indexes of lesson_attendees. Prints one JSON object to stdout (progress goes to stderr).
+ * indexes of lesson_attendees. The API and the worker run built, as separate processes, as deployed
+ * (`npm run build` first; `npm run bench` does). Prints one JSON object to stdout (progress goes to stderr).
  *
- *   npx ts-node bench/lesson-import.bench.ts [--rows N]
+ *   npx ts-node --transpile-only bench/lesson-import.bench.ts [--rows N]
  *
  * Target: the import reaches at least half the raw COPY speed (ratio >= 0.5).
  */
-import 'reflect-metadata';
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync, WriteStream } from 'node:fs';
 import { request } from 'node:http';
@@ -18,15 +17,16 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { startWorker } from '../jobs/bootstrap-worker';
-import { createApi } from '../src/bootstrap';
-import { isValidBsn } from '../src/common/bsn/bsn';
-import { AppConfig, loadConfig } from '../src/config/app-config';
+import { Api } from '../scripts/lib/api-client';
+import { validBsn } from '../scripts/lib/bsn-series';
+import { recreateDatabase, startStack } from '../scripts/lib/stack';
+import { loadConfig } from '../src/config/app-config';
 
 const GROUPS = 500;
 const TEACHERS = 100;
 const ATTENDEES_PER_LESSON = 12;
-const WORK_DIR = 'var/bench';
+const WORK_DIR = 'var/bench/lesson-import';
+const PORT = 3211;
 
 const log = (message: string): void => void process.stderr.write(`[lesson-import bench] ${message}\n`);
 
@@ -36,34 +36,6 @@ function rowsArgument(): number {
   if (!Number.isInteger(rows) || rows < ATTENDEES_PER_LESSON)
     throw new Error('--rows takes a whole number of at least 12');
   return rows;
-}
-
-/** The n-th of a series of distinct BSNs passing the 11-proof (as test/support/factories.ts). */
-function bsn(n: number): string {
-  const prefix = String(2_000_000 + n);
-  for (let eighth = 0; ; eighth++) {
-    const digits = `${prefix}${eighth}`;
-    let sum = 0;
-    for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
-    const candidate = `${digits}${sum % 11}`;
-    if (isValidBsn(candidate)) return candidate;
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 async function write(stream: WriteStream, text: string): Promise<void> {
@@ -89,12 +61,12 @@ interface Generated {
  */
 async function generate(rows: number, schoolId: string): Promise<Generated> {
   mkdirSync(WORK_DIR, { recursive: true });
-  const csvPath = join(WORK_DIR, `lessons-${rows}.csv`);
-  const tsvPath = join(WORK_DIR, `attendees-${rows}.tsv`);
+  const csvPath = join(WORK_DIR, 'lessons.csv');
+  const tsvPath = join(WORK_DIR, 'attendees.tsv');
   const csv = createWriteStream(csvPath);
   const tsv = createWriteStream(tsvPath);
   const learnerIds = Array.from({ length: GROUPS * ATTENDEES_PER_LESSON }, () => randomUUID());
-  const bsns = learnerIds.map((_, i) => bsn(i));
+  const bsns = learnerIds.map((_, i) => validBsn(i));
   await write(csv, 'group_code,teacher_reference,starts_at,ends_at,bsn,mode\n');
   const lessons = Math.ceil(rows / ATTENDEES_PER_LESSON);
   const firstDay = Date.UTC(2024, 0, 1);
@@ -122,117 +94,82 @@ async function generate(rows: number, schoolId: string): Promise<Generated> {
   return { csvPath, tsvPath, lessons };
 }
 
-class Api {
-  constructor(private readonly base: string) {}
-
-  async call<T>(method: string, path: string, token: string | null, body?: object): Promise<T> {
-    const response = await fetch(`${this.base}/api/v1${path}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  }
-
-  /** Streams a file as the request body: the client holds no more of it in memory than the server does. */
-  upload(path: string, token: string, file: string): Promise<{ id: string }> {
-    const url = new URL(`${this.base}/api/v1${path}`);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'text/csv',
-            'Content-Length': statSync(file).size,
-            Authorization: `Bearer ${token}`,
-          },
+/** Streams a file as the request body: the client holds no more of it in memory than the server does. */
+function upload(api: Api, path: string, file: string): Promise<{ id: string }> {
+  const url = new URL(`${api.baseUrl}/api/v1${path}`);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'text/csv',
+          'Content-Length': statSync(file).size,
+          Authorization: `Bearer ${api.token}`,
         },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () =>
-            res.statusCode === 202
-              ? resolve(JSON.parse(text) as { id: string })
-              : reject(new Error(`upload: ${res.statusCode} ${text}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      createReadStream(file).pipe(req);
-    });
-  }
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          res.statusCode === 202
+            ? resolve(JSON.parse(text) as { id: string })
+            : reject(new Error(`upload: ${res.statusCode} ${text}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    createReadStream(file).pipe(req);
+  });
 }
 
-const BENCH_ENV = {
-  NODE_ENV: 'test', // with LOG_FILE set: logs to the file only, so stdout carries just the result
-  ADMIN_EMAIL: 'bench-admin@bench.example',
-  ADMIN_PASSWORD: 'bench-admin-password',
-  JWT_SECRET: 'bench-jwt-secret-that-is-long-enough-0123456789',
-  BSN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
-  BSN_INDEX_KEY: Buffer.alloc(32, 5).toString('base64'),
-  UPLOAD_DIR: `${WORK_DIR}/uploads`,
-  LOG_LEVEL: 'log',
-};
+interface ImportStatus {
+  status: string;
+  rowsTotal: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+}
 
 async function main(): Promise<void> {
   const rows = rowsArgument();
-  const suffix = randomBytes(4).toString('hex');
-  const server = loadConfig(process.env, BENCH_ENV).databaseUrl;
-  const database = `taalschool_bench_${suffix}`;
-  mkdirSync(WORK_DIR, { recursive: true });
-  const config: AppConfig = loadConfig(process.env, {
-    ...BENCH_ENV,
-    DATABASE_URL: withDatabase(server, database),
-    QUEUE_PREFIX: `bench-${suffix}`,
-    LOG_FILE: join('var', `bench-lesson-import-${suffix}.log`),
+  const config = loadConfig();
+  const url = new URL(config.databaseUrl);
+  url.pathname = '/taalschool_bench_import';
+  const databaseUrl = url.toString();
+  await recreateDatabase(databaseUrl);
+  const stack = await startStack({
+    env: {
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: `bench-import-${randomBytes(4).toString('hex')}`,
+      UPLOAD_DIR: join(WORK_DIR, 'uploads'),
+      LOG_LEVEL: 'log',
+    },
+    port: PORT,
+    logDir: join(WORK_DIR, 'logs'),
   });
-  await onServer(server, `CREATE DATABASE ${database}`);
-  let app: INestApplication | undefined;
-  let worker: INestApplicationContext | undefined;
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
   try {
-    app = await createApi(config);
-    await app.listen(0, '127.0.0.1');
-    const api = new Api((await app.getUrl()).replace('[::1]', '127.0.0.1'));
-    worker = await startWorker(config);
-
-    const admin = (
-      await api.call<{ accessToken: string }>('POST', '/auth/login', null, {
-        email: BENCH_ENV.ADMIN_EMAIL,
-        password: BENCH_ENV.ADMIN_PASSWORD,
-      })
-    ).accessToken;
-    const school = await api.call<{ id: string }>('POST', '/schools', admin, {
+    const admin = await Api.login(stack.baseUrl, config.admin.email, config.admin.password);
+    const school = await admin.post<{ id: string }>('/schools', {
       name: 'Bench Taalschool',
       kvkNumber: '87654321',
     });
-    await api.call('POST', '/users', admin, {
+    await admin.post('/users', {
       email: 'school@bench.example',
       password: 'school-password',
       role: 'SCHOOL',
       schoolId: school.id,
     });
-    const token = (
-      await api.call<{ accessToken: string }>('POST', '/auth/login', null, {
-        email: 'school@bench.example',
-        password: 'school-password',
-      })
-    ).accessToken;
-    for (let g = 0; g < GROUPS; g++) await api.call('POST', '/groups', token, { code: `G${g}`, route: 'B1' });
+    const api = await Api.login(stack.baseUrl, 'school@bench.example', 'school-password');
+    for (let g = 0; g < GROUPS; g++) await api.post('/groups', { code: `G${g}`, route: 'B1' });
     for (let t = 0; t < TEACHERS; t++)
-      await api.call('POST', '/teachers', token, {
-        name: `Teacher ${t}`,
-        reference: `T${t}`,
-        nt2Certified: true,
-      });
+      await api.post('/teachers', { name: `Teacher ${t}`, reference: `T${t}`, nt2Certified: true });
 
     log(`generating ${rows} rows`);
     const generated = await generate(rows, school.id);
 
     // Raw COPY first, so nothing the import sets off (the checks) runs beside it.
-    const db = new Client({ connectionString: config.databaseUrl });
-    await db.connect();
     await db.query(`CREATE TABLE bench_raw_attendance (LIKE lesson_attendees INCLUDING ALL)`);
     await db.query(`CHECKPOINT`);
     log('raw COPY');
@@ -247,11 +184,11 @@ async function main(): Promise<void> {
 
     log('import through the API and worker');
     const importStarted = process.hrtime.bigint();
-    const { id } = await api.upload('/lessons/imports', token, generated.csvPath);
+    const { id } = await upload(api, '/lessons/imports', generated.csvPath);
     const uploadSeconds = Number(process.hrtime.bigint() - importStarted) / 1e9;
-    let status: { status: string; rowsTotal: number; rowsAccepted: number; rowsRejected: number };
+    let status: ImportStatus;
     for (;;) {
-      status = await api.call('GET', `/imports/${id}`, token);
+      status = await api.get<ImportStatus>(`/imports/${id}`);
       if (status.status === 'DONE' || status.status === 'FAILED') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -263,7 +200,6 @@ async function main(): Promise<void> {
     ).rows;
     const version = ((await db.query(`SHOW server_version`)).rows[0] as { server_version: string })
       .server_version;
-    await db.end();
     if (
       status.status !== 'DONE' ||
       status.rowsAccepted !== rows ||
@@ -302,13 +238,12 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    // The checks the import set off may still run: do not wait for them.
-    await Promise.race([
-      Promise.allSettled([worker?.close(), app?.close()]),
-      new Promise((resolve) => setTimeout(resolve, 5000)),
-    ]);
-    await onServer(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    rmSync(WORK_DIR, { recursive: true, force: true });
+    await db.end();
+    await stack.stop(); // the checks the import set off may still run: the worker stops after its current job
+    await recreateDatabase(databaseUrl).catch(() => undefined);
+    rmSync(join(WORK_DIR, 'uploads'), { recursive: true, force: true });
+    rmSync(join(WORK_DIR, 'lessons.csv'), { force: true });
+    rmSync(join(WORK_DIR, 'attendees.tsv'), { force: true });
   }
 }
 

@@ -102,6 +102,28 @@ describe('CSV lesson import', () => {
     expect(attendees).toEqual([{ n: 1 }]);
   });
 
+  it('adds the new attendees of a lesson stored earlier, keeping the ones it had', async () => {
+    const lesson = 'G1,T1,2024-10-07T09:00:00+02:00,2024-10-07T11:00:00+02:00';
+    const first = await importCsv(
+      t,
+      a.schoolUser,
+      '/lessons/imports',
+      [HEADER, `${lesson},${validBsn(80)},`, `${lesson},${validBsn(81)},`].join('\n'),
+    );
+    const second = await importCsv(
+      t,
+      a.schoolUser,
+      '/lessons/imports',
+      [HEADER, `${lesson},${validBsn(81)},`, `${lesson},${validBsn(82)},`].join('\n'),
+    );
+    expect(second).toMatchObject({ status: 'DONE', rowsTotal: 2, rowsAccepted: 2, rowsRejected: 0 });
+    const attendees = await t.sql(
+      `SELECT count(*)::int AS n FROM lesson_attendees a JOIN lessons l ON l.id = a.lesson_id WHERE l.import_id = $1`,
+      [first.id],
+    );
+    expect(attendees).toEqual([{ n: 3 }]);
+  });
+
   it('refuses rows that disagree on the mode of one lesson, and keeps the rest', async () => {
     const csv = [
       HEADER,

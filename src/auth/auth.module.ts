@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createSecretKey } from 'node:crypto';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
@@ -14,7 +15,9 @@ import { AuthService } from './auth.service';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwt.secret,
+        // A KeyObject: given a string, jsonwebtoken first tries it as a public key on every request,
+        // and building the error it throws cost more than the rest of the verification.
+        secret: createSecretKey(Buffer.from(config.jwt.secret)),
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),

@@ -29,6 +29,7 @@ class ErrorLog {
   }
 }
 
+const needsEscape = /[\\\t\n\r]/;
 const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** Buffers a kind hands out again and again (a learner's BSN hash on each of its rows) are encoded once. */
@@ -44,13 +45,13 @@ function copyText(value: StagingValue): string {
   }
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (typeof value === 'number') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => copyEscapes[c]);
+  return needsEscape.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => copyEscapes[c]) : value;
 }
 
 /** How often the running import's rows_total is published while streaming. */
 const PROGRESS_EVERY = 50_000;
-/** COPY data is handed on in chunks of about this many characters. */
-const CHUNK_CHARS = 256 * 1024;
+/** COPY data is handed on in chunks of this many bytes. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Turns parsed CSV records into COPY lines for the staging table: checks the header, validates each
@@ -59,8 +60,12 @@ const CHUNK_CHARS = 256 * 1024;
 class StagingEncoder extends Transform {
   rows = 0;
   private columns: string[] | undefined;
-  private chunk = '';
+  /** The chunk being filled, written row by row (building one string and converting it costs twice as much). */
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private filled = 0;
   private readonly scratch = new Map<string, unknown>();
+  private readonly lastValues: StagingValue[] = [];
+  private readonly lastTexts: string[] = [];
 
   constructor(
     private readonly kind: ImportKind,
@@ -87,17 +92,13 @@ class StagingEncoder extends Transform {
       else this.stage(record.fields, record.line);
       if (this.rows % PROGRESS_EVERY === 0) progressed = true;
     }
-    if (this.chunk.length >= CHUNK_CHARS) {
-      this.push(this.chunk);
-      this.chunk = '';
-    }
     if (progressed) this.onProgress(this.rows).then(() => done(), done);
     else done();
   }
 
   override _flush(done: TransformCallback): void {
     if (!this.columns) return done(new HeaderError('The file is empty: expected a header line.'));
-    if (this.chunk) this.push(this.chunk);
+    if (this.filled > 0) this.push(this.chunk.subarray(0, this.filled));
     done();
   }
 
@@ -137,8 +138,24 @@ class StagingEncoder extends Transform {
       return;
     }
     let text = String(line);
-    for (const value of parsed) text += `\t${copyText(value)}`;
-    this.chunk += `${text}\n`;
+    for (let i = 0; i < parsed.length; i++) text += `\t${this.encoded(i, parsed[i])}`;
+    text += '\n';
+    const room = 3 * text.length; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (this.filled + room > this.chunk.length) {
+      this.push(this.chunk.subarray(0, this.filled));
+      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
+      this.filled = 0;
+    }
+    this.filled += this.chunk.write(text, this.filled);
+  }
+
+  /** Column i's value in COPY text; consecutive rows mostly repeat a value (a lesson's rows), so the last is remembered. */
+  private encoded(i: number, value: StagingValue): string {
+    if (this.lastValues[i] !== value) {
+      this.lastValues[i] = value;
+      this.lastTexts[i] = copyText(value);
+    }
+    return this.lastTexts[i];
   }
 }
 

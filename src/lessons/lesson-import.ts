@@ -21,6 +21,9 @@ import { countsSql, lessonTimesProblem } from './lesson-rules';
 const BSN_CACHE_SIZE = 200_000;
 const MAX_KEY_LENGTH = 100;
 
+/** A BSN as a row stages it: the blind index always, ciphertext and last 4 on its first row only. */
+type StagedBsn = Pick<ProtectedBsn, 'hash'> & { ciphertext: Buffer | null; last4: string | null };
+
 /**
  * `POST /lessons/imports`: one row per attendee (`group_code,teacher_reference,starts_at,ends_at,bsn[,mode]`);
  * rows with the same group, teacher and times are one lesson. A row is refused when a value is malformed,
@@ -68,8 +71,8 @@ export class LessonImport implements ImportKind, OnModuleInit {
       v.ends_at,
       mode,
       bsn.hash,
-      bsn.first ? bsn.ciphertext : null,
-      bsn.first ? bsn.last4 : null,
+      bsn.ciphertext,
+      bsn.last4,
     ];
   }
 
@@ -77,7 +80,7 @@ export class LessonImport implements ImportKind, OnModuleInit {
     // Each row with its group, teacher and (once the new lessons exist) its lesson of the same mode.
     const matchRows = `
       CREATE TEMP TABLE lesson_import_rows ON COMMIT DROP AS
-      SELECT s.line, s.bsn_hash, g.id AS group_id, t.id AS teacher_id, l.id AS lesson_id
+      SELECT s.line, s.bsn_hash, g.id AS group_id, t.id AS teacher_id, l.id AS lesson_id, l.import_id = $2 AS new_lesson
       FROM ${STAGING_TABLE} s
       LEFT JOIN groups g ON g.school_id = $1 AND g.code = s.group_code
       LEFT JOIN teachers t ON t.school_id = $1 AND t.reference = s.teacher_reference
@@ -95,7 +98,7 @@ export class LessonImport implements ImportKind, OnModuleInit {
        ON CONFLICT ON CONSTRAINT lessons_natural_key DO NOTHING`,
       [schoolId, importId],
     );
-    await manager.query(matchRows, [schoolId]);
+    await manager.query(matchRows, [schoolId, importId]);
     await manager.query(`ANALYZE lesson_import_rows`);
     await manager.query(
       `INSERT INTO learners (bsn_hash, bsn_ciphertext, bsn_last4)
@@ -103,14 +106,18 @@ export class LessonImport implements ImportKind, OnModuleInit {
        WHERE s.bsn_ciphertext IS NOT NULL AND s.bsn_hash IN (SELECT bsn_hash FROM lesson_import_rows WHERE lesson_id IS NOT NULL)
        ON CONFLICT (bsn_hash) DO NOTHING`,
     );
-    // Sorted like the attendance index, so the B-tree grows by appends rather than random page splits.
-    await manager.query(
-      `INSERT INTO lesson_attendees (lesson_id, learner_id, school_id, starts_at, ends_at, lesson_date, counts)
-       SELECT l.id, ln.id, l.school_id, l.starts_at, l.ends_at, l.lesson_date, ${countsSql('l.mode')}
-       FROM lesson_import_rows r JOIN lessons l ON l.id = r.lesson_id JOIN learners ln ON ln.bsn_hash = r.bsn_hash
-       ORDER BY ln.id, l.starts_at
-       ON CONFLICT DO NOTHING`,
-    );
+    // Attendance of the lessons this import created. Nobody else sees those lessons before the commit, so
+    // only the file itself can repeat an attendee (DISTINCT ON), and a plain INSERT needs no conflict check.
+    // Sorted like the attendance index, so that B-tree grows by appends rather than random page splits.
+    const attendance = (lessons: string): string => `
+      INSERT INTO lesson_attendees (lesson_id, learner_id, school_id, starts_at, ends_at, lesson_date, counts)
+      SELECT DISTINCT ON (ln.id, l.starts_at, l.id) l.id, ln.id, l.school_id, l.starts_at, l.ends_at, l.lesson_date, ${countsSql('l.mode')}
+      FROM lesson_import_rows r JOIN lessons l ON l.id = r.lesson_id JOIN learners ln ON ln.bsn_hash = r.bsn_hash
+      WHERE ${lessons}
+      ORDER BY ln.id, l.starts_at, l.id`;
+    await manager.query(attendance('r.new_lesson'));
+    // Attendance of lessons stored before: a re-import, or attendees added to an earlier lesson.
+    await manager.query(`${attendance('NOT r.new_lesson')} ON CONFLICT DO NOTHING`);
     // The file's learners to check, from the rows that carry a BSN's first occurrence (thousands, not a million;
     // a learner named only on a refused row gets an extra check, never a missed one).
     const learners: { ids: string[] | null }[] = await manager.query(
@@ -156,20 +163,17 @@ export class LessonImport implements ImportKind, OnModuleInit {
   }
 
   /**
-   * Hash, ciphertext and last 4 of a valid BSN, or undefined for an invalid one. Each BSN is protected
-   * once per file; `first` marks the row that carries its ciphertext (the learner may be new).
+   * What a row stages of its BSN, or undefined for an invalid BSN. Each BSN is protected once per file: the
+   * row that names it first carries its ciphertext and last 4 (the learner may be new), later rows the hash only.
    */
-  private protect(
-    bsn: string,
-    scratch: Map<string, unknown>,
-  ): (ProtectedBsn & { first: boolean }) | undefined {
-    let seen = scratch.get('bsns') as Map<string, ProtectedBsn> | undefined;
+  private protect(bsn: string, scratch: Map<string, unknown>): StagedBsn | undefined {
+    let seen = scratch.get('bsns') as Map<string, StagedBsn> | undefined;
     if (!seen) scratch.set('bsns', (seen = new Map()));
     const known = seen.get(bsn);
-    if (known) return { ...known, first: false };
+    if (known) return known;
     if (!isValidBsn(bsn)) return undefined;
     const protectedBsn = this.crypto.protect(bsn);
-    if (seen.size < BSN_CACHE_SIZE) seen.set(bsn, protectedBsn);
-    return { ...protectedBsn, first: true };
+    if (seen.size < BSN_CACHE_SIZE) seen.set(bsn, { hash: protectedBsn.hash, ciphertext: null, last4: null });
+    return protectedBsn;
   }
 }
