@@ -234,6 +234,11 @@ async function main(): Promise<void> {
         `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'lesson_attendees'::regclass AND NOT indisprimary`,
       )
     ).rows.map((r) => r.def);
+    const [primaryKey] = (
+      await db.query(
+        `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'lesson_attendees'::regclass AND contype = 'p'`,
+      )
+    ).rows.map((r) => r.def as string);
     await db.query(`ALTER TABLE lesson_attendees DROP CONSTRAINT lesson_attendees_pkey`);
     for (const def of indexes) await db.query(`DROP INDEX ${def.match(/INDEX (\S+) ON/)![1]}`);
     const counts: Record<string, number> = {};
@@ -243,7 +248,7 @@ async function main(): Promise<void> {
       counts[label] = result.rowCount ?? 0;
       log(`loaded ${label}: ${counts[label]} rows in ${seconds(started)} s`);
     }
-    await db.query(`ALTER TABLE lesson_attendees ADD PRIMARY KEY (lesson_id, learner_id)`);
+    await db.query(`ALTER TABLE lesson_attendees ADD CONSTRAINT lesson_attendees_pkey ${primaryKey}`);
     for (const def of indexes) await db.query(def);
     await db.query(`VACUUM ANALYZE`);
     const loadSeconds = seconds(loadStarted);

@@ -2,6 +2,8 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { ExemptionRequestedOn1763900600000 } from './1763900600000-exemption-requested-on';
 import { RuleCatalogue1763901000000 } from './1763901000000-rule-catalogue';
 import { AttendanceWithoutRowTriggers1763903000000 } from './1763903000000-attendance-without-row-triggers';
+import { LessonReferencesWithinSchool1763904000000 } from './1763904000000-lesson-references-within-school';
+import { AttendanceKeyedByLearner1763904500000 } from './1763904500000-attendance-keyed-by-learner';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -9,4 +11,6 @@ export const migrations = [
   ExemptionRequestedOn1763900600000,
   RuleCatalogue1763901000000,
   AttendanceWithoutRowTriggers1763903000000,
+  LessonReferencesWithinSchool1763904000000,
+  AttendanceKeyedByLearner1763904500000,
 ];

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import {
   importCsv,
   newGroup,
+  newLesson,
   newSchoolWithUser,
   newTeacher,
   postCsv,
@@ -122,6 +123,52 @@ describe('CSV lesson import', () => {
       [first.id],
     );
     expect(attendees).toEqual([{ n: 3 }]);
+  });
+
+  it('adds attendees to a lesson registered by hand (POST /lessons)', async () => {
+    const lesson = await newLesson(t, a.schoolUser, {
+      groupCode: 'G1',
+      teacherReference: 'T1',
+      startsAt: '2024-10-08T09:00:00+02:00',
+      endsAt: '2024-10-08T11:00:00+02:00',
+      attendeeBsns: [validBsn(83)],
+    });
+    const result = await importCsv(
+      t,
+      a.schoolUser,
+      '/lessons/imports',
+      [HEADER, `G1,T1,2024-10-08T09:00:00+02:00,2024-10-08T11:00:00+02:00,${validBsn(84)},`].join('\n'),
+    );
+    expect(result).toMatchObject({ status: 'DONE', rowsAccepted: 1, rowsRejected: 0 });
+    const attendees = await t.sql(`SELECT count(*)::int AS n FROM lesson_attendees WHERE lesson_id = $1`, [
+      lesson.id,
+    ]);
+    expect(attendees).toEqual([{ n: 2 }]);
+  });
+
+  it('makes one lesson of rows far apart in the file, and refuses all its rows when they disagree on the mode', async () => {
+    const one = 'G1,T1,2024-11-04T09:00:00+01:00,2024-11-04T11:00:00+01:00';
+    const other = 'G1,T1,2024-11-05T09:00:00+01:00,2024-11-05T11:00:00+01:00';
+    const result = await importCsv(
+      t,
+      a.schoolUser,
+      '/lessons/imports',
+      [
+        HEADER,
+        `${one},${validBsn(90)},`, // line 2
+        `${other},${validBsn(90)},IN_PERSON`, // line 3
+        `${one},${validBsn(91)},IN_PERSON`, // line 4: the first lesson again
+        `${other},${validBsn(91)},REMOTE`, // line 5: the second lesson in another mode
+      ].join('\n'),
+    );
+    expect(result).toMatchObject({ status: 'DONE', rowsTotal: 4, rowsAccepted: 2, rowsRejected: 2 });
+    expect(result.errors.map((e) => e.line)).toEqual([3, 5]);
+    const lessons = await t.sql(
+      `SELECT l.starts_at, count(a.*)::int AS attendees FROM lessons l JOIN lesson_attendees a ON a.lesson_id = l.id
+       WHERE l.import_id = $1 GROUP BY l.starts_at`,
+      [result.id],
+    );
+    expect(lessons).toEqual([{ starts_at: new Date('2024-11-04T08:00:00Z'), attendees: 2 }]);
   });
 
   it('refuses rows that disagree on the mode of one lesson, and keeps the rest', async () => {

@@ -21,6 +21,8 @@
  * (its module imports ImportsModule). It supplies only what is specific:
  *  - `kind`, `requiredColumns`, `optionalColumns` (header names, lower case, any order);
  *  - `stagingColumns`: column definitions after `line int`, e.g. `group_code text, bsn_hash bytea`;
+ *  - optionally `prepare(manager, context, scratch)`: runs once, before the file is read, in the import's
+ *    transaction; e.g. loads the school's references that rows name (bounded by the school, not the file);
  *  - `parseRow(values, scratch)`: validates one row (values by header name, trimmed, '' when an optional
  *    column is absent) and returns the staging values in `stagingColumns` order, or `{ error }` (never quote
  *    a BSN). `scratch` is a Map that lives for one import run only (e.g. to protect each BSN once per file);
@@ -54,6 +56,7 @@ export interface ImportKind {
   readonly requiredColumns: readonly string[];
   readonly optionalColumns: readonly string[];
   readonly stagingColumns: string;
+  prepare?(manager: EntityManager, context: ImportContext, scratch: Map<string, unknown>): Promise<void>;
   parseRow(
     values: Readonly<Record<string, string>>,
     scratch: Map<string, unknown>,

@@ -60,15 +60,17 @@ const CHUNK_BYTES = 256 * 1024;
 class StagingEncoder extends Transform {
   rows = 0;
   private columns: string[] | undefined;
+  /** The row's values by column name: one object, refilled for every row (a kind must not keep it). */
+  private values: Record<string, string> | undefined;
   /** The chunk being filled, written row by row (building one string and converting it costs twice as much). */
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private filled = 0;
-  private readonly scratch = new Map<string, unknown>();
   private readonly lastValues: StagingValue[] = [];
   private readonly lastTexts: string[] = [];
 
   constructor(
     private readonly kind: ImportKind,
+    private readonly scratch: Map<string, unknown>,
     private readonly errors: ErrorLog,
     private readonly onProgress: (rows: number) => Promise<void>,
   ) {
@@ -82,6 +84,9 @@ class StagingEncoder extends Transform {
         if (record.malformed !== undefined) return done(new HeaderError(`Bad header: ${record.malformed}.`));
         try {
           this.columns = this.header(record.fields);
+          this.values = Object.fromEntries(
+            [...this.kind.optionalColumns, ...this.columns].map((name) => [name, '']),
+          );
         } catch (error) {
           return done(error as Error);
         }
@@ -129,8 +134,7 @@ class StagingEncoder extends Transform {
       this.errors.add(line, `expected ${columns.length} fields, found ${record.length}`);
       return;
     }
-    const values: Record<string, string> = {};
-    for (const name of this.kind.optionalColumns) values[name] = '';
+    const values = this.values as Record<string, string>;
     for (let i = 0; i < columns.length; i++) values[columns[i]] = record[i].trim();
     const parsed = this.kind.parseRow(values, this.scratch);
     if (!Array.isArray(parsed)) {
@@ -221,7 +225,10 @@ export class ImportProcessor {
     await manager.query(
       `CREATE TEMP TABLE ${STAGING_TABLE} (line int NOT NULL, ${kind.stagingColumns}) ON COMMIT DROP`,
     );
-    const encoder = new StagingEncoder(kind, errors, (rows) =>
+    const context = { importId: found.id, schoolId: found.schoolId };
+    const scratch = new Map<string, unknown>();
+    await kind.prepare?.(manager, context, scratch);
+    const encoder = new StagingEncoder(kind, scratch, errors, (rows) =>
       this.dataSource
         .query(`UPDATE imports SET rows_total = $2 WHERE id = $1`, [found.id, rows])
         .then(() => undefined),
@@ -236,7 +243,7 @@ export class ImportProcessor {
     // Statistics for the merge's joins: without them the planner guesses a temp table's size.
     await manager.query(`ANALYZE ${STAGING_TABLE}`);
     const staged = Date.now();
-    const merged = await kind.merge(manager, { importId: found.id, schoolId: found.schoolId });
+    const merged = await kind.merge(manager, context);
     this.logger.log(
       `import ${found.id}: read and staged ${encoder.rows} rows in ${staged - started}ms, merged in ${Date.now() - staged}ms`,
     );

@@ -48,20 +48,23 @@ export class Lesson {
   createdAt: Date;
 }
 
-/** presentie: one learner at one lesson, denormalised with the lesson's school, times and whether it counts. */
+/**
+ * presentie: one learner at one lesson, denormalised with the lesson's school, times and whether it counts.
+ * Keyed (learner, lesson start, lesson): see migrations/1763904500000-attendance-keyed-by-learner.ts.
+ */
 @Entity('lesson_attendees')
 export class LessonAttendee {
   @PrimaryColumn('uuid')
-  lessonId: string;
+  learnerId: string;
+
+  @PrimaryColumn('timestamptz')
+  startsAt: Date;
 
   @PrimaryColumn('uuid')
-  learnerId: string;
+  lessonId: string;
 
   @Column('uuid')
   schoolId: string;
-
-  @Column('timestamptz')
-  startsAt: Date;
 
   @Column('timestamptz')
   endsAt: Date;
