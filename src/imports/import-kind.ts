@@ -20,16 +20,18 @@
  * that registers itself: `constructor(kinds: ImportKinds) {}` + `onModuleInit() { this.kinds.register(this); }`
  * (its module imports ImportsModule). It supplies only what is specific:
  *  - `kind`, `requiredColumns`, `optionalColumns` (header names, lower case, any order);
- *  - `stagingColumns`: column definitions after `line int`, e.g. `group_code text, bsn_hash bytea`;
+ *  - `stagingColumns`: column definitions after `line int`, e.g. `run int, bsn_hash bytea`;
  *  - optionally `prepare(manager, context, scratch)`: runs once, before the file is read, in the import's
  *    transaction; e.g. loads the school's references that rows name (bounded by the school, not the file);
  *  - `parseRow(values, scratch)`: validates one row (values by header name, trimmed, '' when an optional
- *    column is absent) and returns the staging values in `stagingColumns` order, or `{ error }` (never quote
- *    a BSN). `scratch` is a Map that lives for one import run only (e.g. to protect each BSN once per file);
- *    a kind keeps no state of its own between rows otherwise, as two imports may run at once;
+ *    column is absent; the object is refilled for the next row, so keep values, not it) and returns the
+ *    staging values in `stagingColumns` order, or `{ error }` (never quote a BSN). `scratch` is a Map that
+ *    lives for one import run only (e.g. to protect each BSN once per file); a kind keeps no state of its
+ *    own between rows otherwise, as two imports may run at once;
  *  - `merge(manager, context)`: set-based SQL from `import_staging` into the real tables (INSERT ... SELECT
- *    ... ON CONFLICT DO NOTHING), marking pending checks; it returns the staged rows it refused (e.g. an
- *    unknown group) with the number refused and the first 1000 `{line, message}` by line.
+ *    ... ON CONFLICT DO NOTHING), marking pending checks; it returns the staged rows it refused (e.g. a
+ *    lesson's rows that disagree on its mode) with the number refused and the first 1000 `{line, message}`
+ *    by line.
  */
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';

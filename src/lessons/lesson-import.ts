@@ -69,8 +69,8 @@ class LessonFile {
  *
  * Staged narrow: a row names its run and its learner by number. The first row of a run also carries the
  * lesson's group, teacher, times and mode, and the first row naming a BSN carries it protected. So a
- * million rows stage about 30 bytes each, and the merge matches tens of thousands of runs to lessons and
- * thousands of BSNs to learners instead of every row.
+ * million rows stage about 50 bytes each (not 150), and the merge matches tens of thousands of runs to
+ * lessons and thousands of BSNs to learners instead of every row.
  */
 @Injectable()
 export class LessonImport implements ImportKind, OnModuleInit {
