@@ -128,7 +128,8 @@ async function reports(
   dataset: Dataset,
   school: { id: string; why: string } | undefined,
 ): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
+  // The report counts declarations by the day they arrived in Amsterdam, which is not the UTC day near midnight.
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
   await part(`Report: hours declarations ${dataset.window.from} .. ${today}`, async () => {
     const r = await auditor.get<Record<string, number>>(
       `/reports/declarations?from=${dataset.window.from}&to=${today}`,
