@@ -32,17 +32,10 @@ class ErrorLog {
 const needsEscape = /[\\\t\n\r]/;
 const copyEscapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** Buffers a kind hands out again and again (a learner's BSN hash on each of its rows) are encoded once. */
-const byteaTexts = new WeakMap<Buffer, string>();
-
 /** One value in COPY's text format. */
 function copyText(value: StagingValue): string {
   if (value === null) return '\\N';
-  if (Buffer.isBuffer(value)) {
-    let text = byteaTexts.get(value);
-    if (text === undefined) byteaTexts.set(value, (text = `\\\\x${value.toString('hex')}`));
-    return text;
-  }
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (typeof value === 'number') return String(value);
   return needsEscape.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => copyEscapes[c]) : value;
