@@ -4,6 +4,7 @@ import { RuleCatalogue1763901000000 } from './1763901000000-rule-catalogue';
 import { AttendanceWithoutRowTriggers1763903000000 } from './1763903000000-attendance-without-row-triggers';
 import { LessonReferencesWithinSchool1763904000000 } from './1763904000000-lesson-references-within-school';
 import { AttendanceKeyedByLearner1763904500000 } from './1763904500000-attendance-keyed-by-learner';
+import { KeurmerkEventGrounds1763915000000 } from './1763915000000-keurmerk-event-grounds';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   AttendanceWithoutRowTriggers1763903000000,
   LessonReferencesWithinSchool1763904000000,
   AttendanceKeyedByLearner1763904500000,
+  KeurmerkEventGrounds1763915000000,
 ];

@@ -143,6 +143,47 @@ describe('schools and the keurmerk', () => {
     expect((await get(`/schools/${school.id}`)).body.keurmerkStatus).toBe('SUSPENDED');
   });
 
+  it('records the grounds of a suspension or withdrawal, null when not given', async () => {
+    const school = await t.school();
+    const withdrawn = await post(`/schools/${school.id}/keurmerk-events`, {
+      status: 'WITHDRAWN',
+      effectiveFrom: '2023-02-01',
+      reason: 'quality below the norm',
+      grounds: 'QUALITY',
+    }).expect(201);
+    expect(withdrawn.body).toMatchObject({ status: 'WITHDRAWN', grounds: 'QUALITY' });
+    const suspended = await post(`/schools/${school.id}/keurmerk-events`, {
+      status: 'SUSPENDED',
+      effectiveFrom: '2023-01-01',
+      reason: 'under investigation',
+    }).expect(201);
+    expect(suspended.body.grounds).toBeNull();
+    const history = await get(`/schools/${school.id}/keurmerk-events`).expect(200);
+    expect(history.body.map((e: { grounds: string | null }) => e.grounds)).toEqual([null, 'QUALITY']);
+    const audited = await get(`/audit-events?subjectType=KEURMERK_EVENT&subjectId=${withdrawn.body.id}`);
+    expect(audited.body.items[0].after).toMatchObject({ grounds: 'QUALITY' });
+  });
+
+  it('refuses grounds outside the enum (400) and grounds on a GRANTED event (422), storing nothing', async () => {
+    const school = await t.school();
+    const before = await count('keurmerk_events');
+    const unknown = await post(`/schools/${school.id}/keurmerk-events`, {
+      status: 'WITHDRAWN',
+      effectiveFrom: '2023-02-01',
+      reason: 'x',
+      grounds: 'LAZINESS',
+    }).expect(400);
+    expect(unknown.body.invalidParams).toEqual([{ name: 'grounds', reason: expect.any(String) }]);
+    const onGrant = await post(`/schools/${school.id}/keurmerk-events`, {
+      status: 'GRANTED',
+      effectiveFrom: '2023-02-01',
+      reason: 'x',
+      grounds: 'FRAUD',
+    }).expect(422);
+    expect(onGrant.body.invalidParams[0].name).toBe('grounds');
+    expect(await count('keurmerk_events')).toBe(before);
+  });
+
   it('refuses keurmerk events with an unknown status or an impossible date, storing nothing', async () => {
     const school = await t.school();
     const before = await count('keurmerk_events');

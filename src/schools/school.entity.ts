@@ -23,6 +23,11 @@ export const KEURMERK_EVENT_STATUSES = ['ASPIRANT', 'GRANTED', 'SUSPENDED', 'WIT
 export type KeurmerkEventStatus = (typeof KEURMERK_EVENT_STATUSES)[number];
 /** NONE: no event yet. SUSPENDED = schorsing, WITHDRAWN = intrekking. */
 export type KeurmerkStatus = 'NONE' | KeurmerkEventStatus;
+/** Why a keurmerk was suspended or withdrawn; OWN_REQUEST: the school let it lapse. */
+export const KEURMERK_GROUNDS = ['FRAUD', 'QUALITY', 'OWN_REQUEST'] as const;
+export type KeurmerkGrounds = (typeof KEURMERK_GROUNDS)[number];
+/** The statuses that carry grounds. */
+export const SANCTIONS: readonly KeurmerkEventStatus[] = ['SUSPENDED', 'WITHDRAWN'];
 
 @Entity('keurmerk_events')
 export class KeurmerkEvent {
@@ -40,6 +45,10 @@ export class KeurmerkEvent {
 
   @Column('text')
   reason: string;
+
+  /** SUSPENDED and WITHDRAWN only; null when not given. */
+  @Column({ type: 'text', nullable: true })
+  grounds: KeurmerkGrounds | null;
 
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;

@@ -2,7 +2,9 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class
 import { IsDateOnly, IsKvkNumber, PageQuery } from '../common/http/validators';
 import {
   KEURMERK_EVENT_STATUSES,
+  KEURMERK_GROUNDS,
   KeurmerkEventStatus,
+  KeurmerkGrounds,
   KeurmerkStatus,
   MEASURE_KINDS,
   MeasureKind,
@@ -47,6 +49,11 @@ export class CreateKeurmerkEventDto {
   @IsNotEmpty()
   @MaxLength(2000)
   reason: string;
+
+  /** SUSPENDED and WITHDRAWN only (422 on another status). */
+  @IsOptional()
+  @IsIn(KEURMERK_GROUNDS)
+  grounds?: KeurmerkGrounds;
 }
 
 export class KeurmerkEventResponse {
@@ -55,6 +62,8 @@ export class KeurmerkEventResponse {
   status: KeurmerkEventStatus;
   effectiveFrom: string;
   reason: string;
+  /** FRAUD, QUALITY or OWN_REQUEST for a suspension or withdrawal; null when not given. */
+  grounds: KeurmerkGrounds | null;
   createdAt: Date;
 }
 

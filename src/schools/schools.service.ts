@@ -7,7 +7,7 @@ import { requireVisible, schoolScope } from '../common/auth/tenancy';
 import { ConflictProblem, RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { PendingChecks } from '../queue/pending-checks';
-import { KeurmerkEvent, KeurmerkStatus, Measure, School } from './school.entity';
+import { KeurmerkEvent, KeurmerkStatus, Measure, SANCTIONS, School } from './school.entity';
 import {
   CreateKeurmerkEventDto,
   CreateMeasureDto,
@@ -37,6 +37,7 @@ const eventResponse = (e: KeurmerkEvent): KeurmerkEventResponse => ({
   status: e.status,
   effectiveFrom: e.effectiveFrom,
   reason: e.reason,
+  grounds: e.grounds,
   createdAt: e.createdAt,
 });
 
@@ -123,26 +124,40 @@ export class SchoolsService {
     dto: CreateKeurmerkEventDto,
   ): Promise<KeurmerkEventResponse> {
     await this.get(actor, schoolId);
-    return this.dataSource.transaction(async (manager) => {
-      const event = await manager.save(
-        manager.create(KeurmerkEvent, {
-          schoolId,
-          status: dto.status,
-          effectiveFrom: dto.effectiveFrom,
-          reason: dto.reason,
-          createdBy: actor.id,
-        }),
-      );
-      const saved = await manager.findOneByOrFail(KeurmerkEvent, { id: event.id });
-      await this.audit.record(manager, actor, {
-        action: 'CREATE',
-        subjectType: 'KEURMERK_EVENT',
-        subjectId: saved.id,
-        after: eventResponse(saved),
-      });
-      await this.pendingChecks.markSchool(manager, schoolId);
-      return eventResponse(saved);
+    return this.dataSource.transaction((manager) => this.recordKeurmerkEvent(manager, actor, schoolId, dto));
+  }
+
+  /**
+   * Writes a keurmerk event in the caller's transaction, audited, and marks the school for a sweep:
+   * the one writer of keurmerk events (a granted keurmerk application writes through here too).
+   */
+  async recordKeurmerkEvent(
+    manager: EntityManager,
+    actor: Actor,
+    schoolId: string,
+    dto: CreateKeurmerkEventDto,
+  ): Promise<KeurmerkEventResponse> {
+    if (dto.grounds && !SANCTIONS.includes(dto.status))
+      throw new RuleViolationProblem('grounds apply to SUSPENDED and WITHDRAWN events only.', 'grounds');
+    const event = await manager.save(
+      manager.create(KeurmerkEvent, {
+        schoolId,
+        status: dto.status,
+        effectiveFrom: dto.effectiveFrom,
+        reason: dto.reason,
+        grounds: dto.grounds ?? null,
+        createdBy: actor.id,
+      }),
+    );
+    const saved = await manager.findOneByOrFail(KeurmerkEvent, { id: event.id });
+    await this.audit.record(manager, actor, {
+      action: 'CREATE',
+      subjectType: 'KEURMERK_EVENT',
+      subjectId: saved.id,
+      after: eventResponse(saved),
     });
+    await this.pendingChecks.markSchool(manager, schoolId);
+    return eventResponse(saved);
   }
 
   async keurmerkHistory(actor: Actor, schoolId: string): Promise<KeurmerkEventResponse[]> {
