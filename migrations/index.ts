@@ -5,6 +5,7 @@ import { AttendanceWithoutRowTriggers1763903000000 } from './1763903000000-atten
 import { LessonReferencesWithinSchool1763904000000 } from './1763904000000-lesson-references-within-school';
 import { AttendanceKeyedByLearner1763904500000 } from './1763904500000-attendance-keyed-by-learner';
 import { KeurmerkEventGrounds1763915000000 } from './1763915000000-keurmerk-event-grounds';
+import { Supervision1763915100000 } from './1763915100000-supervision';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   LessonReferencesWithinSchool1763904000000,
   AttendanceKeyedByLearner1763904500000,
   KeurmerkEventGrounds1763915000000,
+  Supervision1763915100000,
 ];

@@ -17,6 +17,7 @@ import {
 import { Dataset, ExemptionSpec, RULE_CODES } from './generator/dataset';
 import { generateDataset } from './generator/generate-dataset';
 import { ApiFlag, currentFlags, naturalKeys, perfect, score, scoreTable } from './lib/scorecard';
+import { LETTER_PERIOD, loadSupervisionLetter } from './lib/supervision-letter';
 import { waitForHealth } from './lib/stack';
 
 const SEED = 2024;
@@ -241,6 +242,23 @@ async function walkExemption(spec: ExemptionSpec, loaded: LoadedDataset): Promis
     );
 }
 
+/** The letter's half year entered as Blik op Werk and DUO would, and the supervision report read back. */
+async function supervisionReport(auditor: Api): Promise<void> {
+  await loadSupervisionLetter(auditor);
+  const r = await auditor.get<Record<string, number | Record<string, number>>>(
+    `/reports/supervision?from=${LETTER_PERIOD.from}&to=${LETTER_PERIOD.to}`,
+  );
+  const breakdown = (value: number | Record<string, number>): string =>
+    typeof value === 'number'
+      ? String(value)
+      : Object.entries(value)
+          .filter(([, n]) => n > 0)
+          .map(([key, n]) => `${key} ${n}`)
+          .join(', ') || '0';
+  for (const key of Object.keys(r).filter((k) => k !== 'from' && k !== 'to'))
+    console.log(`  ${key.padEnd(28)} ${breakdown(r[key])}`);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const baseUrl = `http://localhost:${config.port}`;
@@ -315,6 +333,9 @@ async function main(): Promise<void> {
   await reports(loaded.auditor, loaded.duo, dataset, reported);
   for (const spec of dataset.exemptions)
     await part(`Exemption walked through: ${spec.path}`, () => walkExemption(spec, loaded));
+  await part(`Report: supervision ${LETTER_PERIOD.from} .. ${LETTER_PERIOD.to} (the letter 002 D.2.1)`, () =>
+    supervisionReport(loaded.auditor),
+  );
 
   heading('Explore');
   console.log(`  API docs         ${baseUrl}/api/v1/docs   (OpenAPI: ${baseUrl}/api/v1/openapi.json)`);

@@ -1,6 +1,8 @@
 import { ChecksModule } from './checks/checks.module';
 import { DuoModule } from './duo/duo.module';
 import { ExemptionsModule } from './exemptions/exemptions.module';
+import { InspectionsModule } from './inspections/inspections.module';
+import { KeurmerkApplicationsModule } from './keurmerk-applications/keurmerk-applications.module';
 import { FlagsModule } from './flags/flags.module';
 import { ReportsModule } from './reports/reports.module';
 import { HealthModule } from './health/health.module';
@@ -11,6 +13,7 @@ import { HoursDeclarationsModule } from './hours-declarations/hours-declarations
 import { InvoicesModule } from './invoices/invoices.module';
 import { LessonsModule } from './lessons/lessons.module';
 import { RulesModule } from './rules/rules.module';
+import { SignalsModule } from './signals/signals.module';
 import { TeachersModule } from './teachers/teachers.module';
 import { SchoolsModule } from './schools/schools.module';
 import { UsersModule } from './users/users.module';
@@ -33,4 +36,7 @@ export const domainModules = [
   ChecksModule,
   RulesModule,
   DuoModule,
+  SignalsModule,
+  KeurmerkApplicationsModule,
+  InspectionsModule,
 ];

@@ -40,6 +40,16 @@ const contract: [method: string, path: string, status: number][] = [
   ['get', '/reports/declarations', 200],
   ['get', '/reports/schools/{id}/compliance', 200],
   ['get', '/reports/elip', 200],
+  ['post', '/signals', 201],
+  ['get', '/signals', 200],
+  ['get', '/signals/{id}', 200],
+  ['post', '/signals/{id}/actions', 200],
+  ['post', '/keurmerk-applications', 201],
+  ['get', '/keurmerk-applications', 200],
+  ['post', '/keurmerk-applications/{id}/decision', 200],
+  ['post', '/schools/{id}/inspections', 201],
+  ['get', '/schools/{id}/inspections', 200],
+  ['get', '/reports/supervision', 200],
   ['get', '/health', 200],
 ];
 

@@ -17,6 +17,9 @@ export const AUDIT_SUBJECT_TYPES = [
   'FLAG',
   'EXEMPTION',
   'CONFIRMATION_REQUEST',
+  'SIGNAL',
+  'KEURMERK_APPLICATION',
+  'INSPECTION',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 

@@ -3,10 +3,12 @@ import { SchoolsModule } from '../schools/schools.module';
 import { CsvInterceptor } from './csv.interceptor';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
+import { SupervisionReportController } from './supervision-report.controller';
+import { SupervisionReportService } from './supervision-report.service';
 
 @Module({
   imports: [SchoolsModule],
-  controllers: [ReportsController],
-  providers: [ReportsService, CsvInterceptor],
+  controllers: [ReportsController, SupervisionReportController],
+  providers: [ReportsService, SupervisionReportService, CsvInterceptor],
 })
 export class ReportsModule {}

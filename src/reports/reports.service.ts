@@ -112,6 +112,6 @@ export class ReportsService {
 }
 
 /** A period ends on or after its start (API.md: an end before its start is a 422). */
-function requireOrdered(query: PeriodQuery): void {
+export function requireOrdered(query: PeriodQuery): void {
   if (query.to < query.from) throw new RuleViolationProblem('to must be on or after from.', 'to');
 }
