@@ -6,6 +6,7 @@ import { LessonReferencesWithinSchool1763904000000 } from './1763904000000-lesso
 import { AttendanceKeyedByLearner1763904500000 } from './1763904500000-attendance-keyed-by-learner';
 import { KeurmerkEventGrounds1763915000000 } from './1763915000000-keurmerk-event-grounds';
 import { Supervision1763915100000 } from './1763915100000-supervision';
+import { DuoVerification1764000000000 } from './1764000000000-duo-verification';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   AttendanceKeyedByLearner1763904500000,
   KeurmerkEventGrounds1763915000000,
   Supervision1763915100000,
+  DuoVerification1764000000000,
 ];

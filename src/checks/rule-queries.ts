@@ -185,7 +185,7 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
                coalesce(jsonb_agg(${record('CONTRACT', 'c.id', 'c.school_id', "'reference', c.reference")} ORDER BY c.start_date, c.reference), '[]') AS records
         FROM contracts c WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id) c
       WHERE ${inScope('d.id')}
-        AND NOT ${knownAtDuo('d.learner_id', 's.kvk_number')}`,
+        AND NOT ${knownAtDuo('d')}`,
   },
 
   DECLARED_HOURS_EXCEED_ATTENDANCE: hoursExceedAttendance(DECLARATION),

@@ -12,6 +12,7 @@ import {
   StagingValue,
 } from '../imports/import-kind';
 import { PendingChecks } from '../queue/pending-checks';
+import { MAX_SUBMITTED_HOURS } from '../submissions/submission-bounds';
 
 const MAX_CENTS = 100_000_000;
 const MAX_TEXT = 100;
@@ -33,7 +34,7 @@ const insertMissingLearners = `
   SELECT DISTINCT ON (bsn_hash) bsn_hash, bsn_ciphertext, bsn_last4 FROM ${STAGING_TABLE} ORDER BY bsn_hash, line
   ON CONFLICT (bsn_hash) DO NOTHING`;
 
-/** What both DUO files share: registering as a kind of import, the learner's BSN, marking learners for checking. */
+/** What the DUO files share: registering as a kind of import, the learner's BSN, marking learners for checking. */
 @Injectable()
 abstract class DuoImport implements ImportKind, OnModuleInit {
   abstract readonly kind: ImportKind['kind'];
@@ -53,6 +54,33 @@ abstract class DuoImport implements ImportKind, OnModuleInit {
 
   abstract parseRow(values: Readonly<Record<string, string>>): StagingValue[] | { error: string };
   abstract merge(manager: EntityManager, context: ImportContext): Promise<MergeResult>;
+
+  /**
+   * Stores the staged rows in `table` (learner_id, `columns`, import_id) on its natural key `rowKey`, so a row
+   * imported twice is stored once, and marks the learners of the new rows for checking.
+   */
+  protected async storeRows(
+    manager: EntityManager,
+    importId: string,
+    table: string,
+    rowKey: string,
+    columns: readonly string[],
+  ): Promise<MergeResult> {
+    await manager.query(insertMissingLearners);
+    const [{ ids }]: { ids: string[] | null }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO ${table} (learner_id, ${columns.join(', ')}, import_id)
+         SELECT l.id, ${columns.map((column) => `s.${column}`).join(', ')}, $1
+         FROM ${STAGING_TABLE} s JOIN learners l ON l.bsn_hash = s.bsn_hash
+         ORDER BY s.line
+         ON CONFLICT ON CONSTRAINT ${rowKey} DO NOTHING
+         RETURNING learner_id)
+       SELECT array_agg(DISTINCT learner_id) AS ids FROM inserted`,
+      [importId],
+    );
+    await this.pendingChecks.markLearners(manager, ids ?? []);
+    return { rejected: 0, errors: [] };
+  }
 
   /** The learner columns of a row: its BSN, protected (hash, ciphertext, last 4); never stored or reported in clear. */
   protected protectedBsn(bsn: string): StagingValue[] | { error: string } {
@@ -137,20 +165,68 @@ export class PaymentsImport extends DuoImport {
     return [...bsn, v.school_kvk, v.contract_reference, v.invoice_number, amount, v.paid_on];
   }
 
-  async merge(manager: EntityManager, { importId }: { importId: string }): Promise<MergeResult> {
-    await manager.query(insertMissingLearners);
-    const [{ ids }]: { ids: string[] | null }[] = await manager.query(
-      `WITH inserted AS (
-         INSERT INTO duo_payments (learner_id, school_kvk, contract_reference, invoice_number, amount_cents, paid_on, import_id)
-         SELECT l.id, s.school_kvk, s.contract_reference, s.invoice_number, s.amount_cents, s.paid_on, $1
-         FROM ${STAGING_TABLE} s JOIN learners l ON l.bsn_hash = s.bsn_hash
-         ORDER BY s.line
-         ON CONFLICT ON CONSTRAINT duo_payments_row_key DO NOTHING
-         RETURNING learner_id)
-       SELECT array_agg(DISTINCT learner_id) AS ids FROM inserted`,
-      [importId],
-    );
-    await this.pendingChecks.markLearners(manager, ids ?? []);
-    return { rejected: 0, errors: [] };
+  merge(manager: EntityManager, { importId }: ImportContext): Promise<MergeResult> {
+    return this.storeRows(manager, importId, 'duo_payments', 'duo_payments_row_key', [
+      'school_kvk',
+      'contract_reference',
+      'invoice_number',
+      'amount_cents',
+      'paid_on',
+    ]);
+  }
+}
+
+/** Hours as the CSV gives them: positive, at most 2 decimals, within the bound of a submission. */
+function csvHours(value: string): number | { error: string } {
+  const n = Number(value);
+  return /^\d+(\.\d{1,2})?$/.test(value) && n > 0 && n <= MAX_SUBMITTED_HOURS
+    ? n
+    : { error: `hours must be a number above 0 and at most ${MAX_SUBMITTED_HOURS}, with at most 2 decimals` };
+}
+
+/**
+ * DUO's own contract records of loan-paid courses (`bsn,school_kvk,contract_reference,start_date,end_date,hours,
+ * price_cents`): stored on their natural key, so a row imported twice is stored once. A contract here makes a
+ * declaration of that learner and school overlapping its dates "known at DUO"; its learners are marked for checking.
+ */
+@Injectable()
+export class ContractsImport extends DuoImport {
+  readonly kind = 'CONTRACTS';
+  readonly requiredColumns = [
+    'bsn',
+    'school_kvk',
+    'contract_reference',
+    'start_date',
+    'end_date',
+    'hours',
+    'price_cents',
+  ];
+  readonly stagingColumns = `${BSN_COLUMNS}, school_kvk text NOT NULL, contract_reference text NOT NULL, start_date date NOT NULL, end_date date NOT NULL, hours numeric NOT NULL, price_cents bigint NOT NULL`;
+
+  parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
+    if (!KVK_PATTERN.test(v.school_kvk)) return { error: 'school_kvk must be 8 digits' };
+    if (!v.contract_reference || v.contract_reference.length > MAX_TEXT)
+      return { error: `contract_reference must be 1 to ${MAX_TEXT} characters` };
+    if (!isDateOnly(v.start_date)) return { error: 'start_date must be a date (YYYY-MM-DD)' };
+    if (!isDateOnly(v.end_date)) return { error: 'end_date must be a date (YYYY-MM-DD)' };
+    if (v.end_date < v.start_date) return { error: 'end_date must be on or after start_date' };
+    const hours = csvHours(v.hours);
+    if (isError(hours)) return hours;
+    const price = wholeNumber(v.price_cents, 'price_cents', 0, MAX_CENTS);
+    if (isError(price)) return price;
+    const bsn = this.protectedBsn(v.bsn);
+    if (isError(bsn)) return bsn;
+    return [...bsn, v.school_kvk, v.contract_reference, v.start_date, v.end_date, hours, price];
+  }
+
+  merge(manager: EntityManager, { importId }: ImportContext): Promise<MergeResult> {
+    return this.storeRows(manager, importId, 'duo_contracts', 'duo_contracts_row_key', [
+      'school_kvk',
+      'contract_reference',
+      'start_date',
+      'end_date',
+      'hours',
+      'price_cents',
+    ]);
   }
 }

@@ -6,7 +6,14 @@ import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { Page } from '../common/http/validators';
 import { ImportAcceptedResponse } from '../imports/imports.dto';
 import { ImportsService } from '../imports/imports.service';
-import { DUO_IMPORT_TYPES, DuoImportQuery, DuoPaymentResponse, ListPaymentsQuery } from './duo.dto';
+import {
+  DUO_IMPORT_TYPES,
+  DuoContractResponse,
+  DuoImportQuery,
+  DuoPaymentResponse,
+  ListDuoContractsQuery,
+  ListPaymentsQuery,
+} from './duo.dto';
 import { DuoService } from './duo.service';
 
 @ApiTags('DUO data')
@@ -19,8 +26,9 @@ export class DuoController {
   ) {}
 
   /**
-   * DUO's loan accounts (`bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged`) or payments
-   * (`bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on`), imported in the background.
+   * DUO's loan accounts (`bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged`), payments
+   * (`bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on`) or contracts
+   * (`bsn,school_kvk,contract_reference,start_date,end_date,hours,price_cents`), imported in the background.
    */
   @Post('imports')
   @Roles('DUO')
@@ -44,5 +52,12 @@ export class DuoController {
   @Roles('DUO', 'AUDITOR', 'ADMIN')
   payments(@Query() query: ListPaymentsQuery): Promise<Page<DuoPaymentResponse>> {
     return this.duo.listPayments(query);
+  }
+
+  /** DUO's own contract records (loan-paid courses), as imported with `type=contracts`. */
+  @Get('contracts')
+  @Roles('DUO', 'AUDITOR', 'ADMIN')
+  contracts(@Query() query: ListDuoContractsQuery): Promise<Page<DuoContractResponse>> {
+    return this.duo.listContracts(query);
   }
 }

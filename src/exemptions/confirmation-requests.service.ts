@@ -8,6 +8,7 @@ import { Page, pageOf } from '../common/http/validators';
 import { ConfirmationRequest, ExemptionStatus } from './exemption.entity';
 import { amsterdamToday, blockerReasons, ExemptionWorkflow, Step } from './exemption-workflow.service';
 import {
+  ConfirmationRequestDeclaration,
   ConfirmationRequestResponse,
   ListConfirmationRequestsQuery,
   RespondToConfirmationRequestDto,
@@ -16,12 +17,8 @@ import {
 interface RequestRow {
   id: string;
   exemption_id: string;
-  declaration_id: string;
   school_id: string;
-  period_start: string;
-  period_end: string;
-  hours: string;
-  issued_on: string;
+  declarations: ConfirmationRequestDeclaration[];
   due_on: string;
   status: ConfirmationRequest['status'];
   issued: boolean | null;
@@ -31,13 +28,18 @@ interface RequestRow {
 }
 
 const SELECT_REQUESTS = `
-  SELECT r.id, r.exemption_id, r.declaration_id, r.school_id, r.status, r.issued, r.note, r.responded_at, r.created_at,
-         to_char(r.due_on, 'YYYY-MM-DD') AS due_on, d.hours,
-         to_char(d.period_start, 'YYYY-MM-DD') AS period_start, to_char(d.period_end, 'YYYY-MM-DD') AS period_end,
-         to_char(d.issued_on, 'YYYY-MM-DD') AS issued_on
-    FROM confirmation_requests r JOIN hours_declarations d ON d.id = r.declaration_id`;
+  SELECT r.id, r.exemption_id, r.school_id, r.status, r.issued, r.note, r.responded_at, r.created_at,
+         to_char(r.due_on, 'YYYY-MM-DD') AS due_on,
+         (SELECT jsonb_agg(jsonb_build_object('id', d.id, 'source', d.source, 'learnerId', d.learner_id,
+                   'bsnMasked', '*****' || l.bsn_last4, 'purpose', d.purpose, 'periodStart', d.period_start,
+                   'periodEnd', d.period_end, 'hours', d.hours, 'issuedOn', d.issued_on) ORDER BY d.period_start, d.id)
+            FROM confirmation_request_declarations c
+            JOIN hours_declarations d ON d.id = c.declaration_id
+            JOIN learners l ON l.id = d.learner_id
+           WHERE c.confirmation_request_id = r.id) AS declarations
+    FROM confirmation_requests r`;
 
-/** The school's side of the exemption workflow: did it issue the declaration DUO cannot match to a contract? */
+/** The school's side of the exemption workflow: did it issue the declarations DUO cannot match to a contract or its register? */
 @Injectable()
 export class ConfirmationRequestsService {
   constructor(
@@ -68,9 +70,9 @@ export class ConfirmationRequestsService {
   }
 
   /**
-   * The school's answer. Not issued: the declaration is REJECTED, a forgery report (aangifte van valsheid
-   * in geschrifte) is recorded and the exemption REFUSED, automatically. Issued: once no school is still
-   * asked, the case is READY_FOR_DECISION, or goes to the learner when a flag or the keurmerk stands in the way.
+   * The school's answer. Not issued: its declarations are REJECTED, a forgery report (aangifte van valsheid
+   * in geschrifte) is recorded for each and the exemption REFUSED, automatically. Issued: once every school
+   * concerned confirmed, the case is READY_FOR_DECISION, or goes to the learner when an irregularity stands in the way.
    */
   async respond(
     actor: Actor,
@@ -102,7 +104,8 @@ export class ConfirmationRequestsService {
           respondedAt: () => 'now()',
         },
       );
-      const forgeryReportId = dto.issued ? null : await this.reportForgery(manager, request);
+      const declarationIds = request.declarations.map((d) => d.id);
+      const forgeryReportIds = dto.issued ? [] : await this.reportForgery(manager, request);
       await this.workflow.auditRequest(
         manager,
         actor,
@@ -113,22 +116,23 @@ export class ConfirmationRequestsService {
           status,
           issued: dto.issued,
           note: dto.note ?? null,
-          ...(forgeryReportId ? { forgeryReportId } : {}),
+          ...(dto.issued ? {} : { forgeryReportIds }),
         },
       );
 
       const answer: Step = {
         action: dto.issued ? 'SCHOOL_CONFIRMED' : 'SCHOOL_DENIED',
         status: exemption.status,
-        details: { declarationId: request.declaration_id, confirmationRequestId: id, issued: dto.issued },
+        details: { declarationIds, confirmationRequestId: id, issued: dto.issued },
       };
       const next: Step | ExemptionStatus = dto.issued
         ? await this.afterConfirmation(manager, exemption.id)
         : {
             action: 'REFUSE',
             status: 'REFUSED',
-            reason: `The school stated it did not issue hours declaration ${request.declaration_id}; a forgery report was recorded.`,
-            details: { forgeryReportId },
+            reason: `The school stated it did not issue hours declaration(s) ${declarationIds.join(', ')}; a forgery report was recorded.`,
+            details: { forgeryReportIds },
+            rejectOnly: declarationIds,
           };
       if (typeof next === 'string') {
         // The school's answer moves the case itself (or leaves it waiting for other schools).
@@ -159,24 +163,22 @@ export class ConfirmationRequestsService {
       )
     ).map((row) => row.id);
     const standings = await this.workflow.standings(manager, declarationIds, amsterdamToday());
-    const reason = blockerReasons({
-      openHighFlag: standings.some((s) => s.open_high_flag),
-      keurmerkWithdrawn: standings.some((s) => s.keurmerk_withdrawn),
-    });
+    const reason = blockerReasons({ openHighFlag: standings.some((s) => s.open_high_flag) });
     return reason
       ? { action: 'REQUEST_LEARNER_EVIDENCE', status: 'AWAITING_LEARNER_EVIDENCE', reason }
       : 'READY_FOR_DECISION';
   }
 
-  private async reportForgery(manager: EntityManager, request: RequestRow): Promise<string> {
-    const [report]: { id: string }[] = await manager.query(
+  /** A forgery report per declaration the school denied (one per declaration, ever). */
+  private async reportForgery(manager: EntityManager, request: RequestRow): Promise<string[]> {
+    const reports: { id: string }[] = await manager.query(
       `INSERT INTO forgery_reports (declaration_id, school_id, exemption_id, confirmation_request_id)
-       VALUES ($1, $2, $3, $4)
+       SELECT unnest($1::uuid[]), $2, $3, $4
        ON CONFLICT (declaration_id) DO UPDATE SET declaration_id = EXCLUDED.declaration_id
        RETURNING id`,
-      [request.declaration_id, request.school_id, request.exemption_id, request.id],
+      [request.declarations.map((d) => d.id), request.school_id, request.exemption_id, request.id],
     );
-    return report.id;
+    return reports.map((report) => report.id);
   }
 
   private async find(
@@ -191,12 +193,9 @@ export class ConfirmationRequestsService {
 function toResponse(actor: Actor, row: RequestRow): ConfirmationRequestResponse {
   return {
     id: row.id,
-    declarationId: row.declaration_id,
     schoolId: row.school_id,
-    periodStart: row.period_start,
-    periodEnd: row.period_end,
-    hours: Number(row.hours),
-    issuedOn: row.issued_on,
+    declarationIds: row.declarations.map((d) => d.id),
+    declarations: row.declarations.map((d) => ({ ...d, hours: Number(d.hours) })),
     dueOn: row.due_on,
     status: row.status,
     issued: row.issued,

@@ -11,41 +11,81 @@ export function amsterdamToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
 }
 
+/** The flags that send a declaration to its school rather than to the learner (DOMAIN.md step 3). */
+export const SCHOOL_QUESTION_RULES = ['DECLARATION_WITHOUT_DUO_CONTRACT', 'PRESENTED_DECLARATION_NOT_REGISTERED'];
+
 /**
- * A declaration's standing for an exemption on the day `asOf` (a query parameter placeholder), per DOMAIN.md "The exemption workflow":
- * backed = a contract known at DUO (a DUO payment names the same learner and the school's KvK number);
- * open_high_flag = a HIGH flag still OPEN or IN_REVIEW on the declaration;
- * keurmerk_withdrawn = the school's keurmerk is withdrawn (intrekking) that day.
+ * A declaration's standing for an exemption on the day `asOf` (a query parameter placeholder), per DOMAIN.md
+ * "The exemption workflow":
+ *  - backed: its contract is known at DUO (the one definition, knownAtDuo);
+ *  - registered: it is in its school's register (source SCHOOL), not only presented by the learner;
+ *  - school_gone: its KvK is no registered school, or the school ceased to exist (closedOn before `asOf`);
+ *  - open_high_flag: an irregularity, a HIGH flag OPEN or IN_REVIEW on it by a rule other than those the school
+ *    is asked about (no contract at DUO, not in the register).
  */
 export const declarationStanding = (asOf: string): string => `
   SELECT d.id AS declaration_id, d.school_id, d.learner_id, d.hours,
-         ${knownAtDuo('d.learner_id', 's.kvk_number')} AS backed,
+         ${knownAtDuo('d')} AS backed,
+         d.source = 'SCHOOL' AS registered,
+         (s.id IS NULL OR s.closed_on < ${asOf}::date) AS school_gone,
          EXISTS (SELECT 1 FROM flags f
                   WHERE f.subject_type = 'HOURS_DECLARATION' AND f.subject_id = d.id
-                    AND f.severity = 'HIGH' AND f.status IN ('OPEN','IN_REVIEW')) AS open_high_flag,
-         keurmerk_status_on(d.school_id, ${asOf}::date) = 'WITHDRAWN' AS keurmerk_withdrawn
-  FROM hours_declarations d JOIN schools s ON s.id = d.school_id`;
+                    AND f.severity = 'HIGH' AND f.status IN ('OPEN','IN_REVIEW')
+                    AND f.rule_code <> ALL ('{${SCHOOL_QUESTION_RULES.join(',')}}')) AS open_high_flag
+  FROM hours_declarations d LEFT JOIN schools s ON s.id = d.school_id`;
 
 export interface DeclarationStanding {
   declaration_id: string;
-  school_id: string;
+  school_id: string | null;
   backed: boolean;
+  registered: boolean;
+  school_gone: boolean;
   open_high_flag: boolean;
-  keurmerk_withdrawn: boolean;
+}
+
+/** Why a case goes to the learner for extra evidence. */
+export interface LearnerCauses {
+  overdue?: boolean;
+  openHighFlag?: boolean;
+  schoolGone?: boolean;
 }
 
 /** Why a case goes to the learner for extra evidence, in words for the timeline. */
-export function blockerReasons(causes: {
-  overdue?: boolean;
-  openHighFlag: boolean;
-  keurmerkWithdrawn: boolean;
-}): string | null {
+export function blockerReasons(causes: LearnerCauses): string | null {
   const reasons = [
     causes.overdue ? 'the school did not answer the confirmation request in time' : null,
-    causes.keurmerkWithdrawn ? "a declaring school's keurmerk is withdrawn" : null,
-    causes.openHighFlag ? 'an open HIGH flag sits on a declaration' : null,
+    causes.schoolGone
+      ? 'a declaration the school must confirm names a KvK that is no registered school, or a school that no longer exists'
+      : null,
+    causes.openHighFlag ? 'an open HIGH flag (an irregularity) sits on a declaration' : null,
   ].filter((reason): reason is string => reason !== null);
   return reasons.length > 0 ? `Learner evidence needed: ${reasons.join('; ')}.` : null;
+}
+
+/** Where DOMAIN.md's step 3 sends a request, given its declarations' standings. */
+export type Route =
+  | { status: 'READY_FOR_DECISION' }
+  | { status: 'AWAITING_LEARNER_EVIDENCE'; reason: string }
+  | { status: 'AWAITING_SCHOOL'; declarationsBySchool: Map<string, string[]> };
+
+/**
+ * Step 3, in DOMAIN.md's order: an irregularity (open HIGH flag) -> the learner; otherwise declarations without a
+ * contract at DUO or not in the register go to their school (one confirmation request per school), unless such a
+ * school is no registered school or ceased to exist -> the learner at once; nothing to ask -> ready for decision.
+ */
+export function route(standings: DeclarationStanding[]): Route {
+  if (standings.some((s) => s.open_high_flag))
+    return { status: 'AWAITING_LEARNER_EVIDENCE', reason: blockerReasons({ openHighFlag: true }) as string };
+  const questioned = standings.filter((s) => !s.backed || !s.registered);
+  if (questioned.some((s) => s.school_gone))
+    return { status: 'AWAITING_LEARNER_EVIDENCE', reason: blockerReasons({ schoolGone: true }) as string };
+  if (questioned.length === 0) return { status: 'READY_FOR_DECISION' };
+  const declarationsBySchool = new Map<string, string[]>();
+  for (const s of questioned) {
+    const schoolId = s.school_id as string;
+    declarationsBySchool.set(schoolId, [...(declarationsBySchool.get(schoolId) ?? []), s.declaration_id]);
+  }
+  return { status: 'AWAITING_SCHOOL', declarationsBySchool };
 }
 
 export interface Step {
@@ -55,6 +95,8 @@ export interface Step {
   details?: object | null;
   /** The day pending confirmation requests are closed on (EXPIRED when past due, else CANCELLED). */
   asOf?: string;
+  /** REFUSED after a school denied issuing them: only these declarations are rejected (the others were not denied). */
+  rejectOnly?: string[];
 }
 
 /**
@@ -111,6 +153,7 @@ export class ExemptionWorkflow {
         actor,
         exemption.id,
         step.status === 'GRANTED' ? 'ACCEPTED' : 'REJECTED',
+        step.rejectOnly ?? null,
       );
   }
 
@@ -185,22 +228,23 @@ export class ExemptionWorkflow {
     });
   }
 
-  /** A decision moves the declarations with it: GRANTED accepts them, REFUSED rejects them. */
+  /** A decision moves the declarations with it (or only `only`): GRANTED accepts them, REFUSED rejects them. */
   private async decideDeclarations(
     manager: EntityManager,
     actor: Actor,
     exemptionId: string,
     status: 'ACCEPTED' | 'REJECTED',
+    only: string[] | null,
   ): Promise<void> {
     const [changed]: [{ id: string; before: string }[], number] = await manager.query(
       `UPDATE hours_declarations d SET status = $2
          FROM (SELECT h.id, h.status FROM hours_declarations h
                  JOIN exemption_declarations ed ON ed.declaration_id = h.id
-                WHERE ed.exemption_id = $1 AND h.status <> $2
+                WHERE ed.exemption_id = $1 AND h.status <> $2 AND ($3::uuid[] IS NULL OR h.id = ANY($3))
                 FOR UPDATE OF h) old
         WHERE d.id = old.id
         RETURNING d.id, old.status AS before`,
-      [exemptionId, status],
+      [exemptionId, status, only],
     );
     for (const declaration of changed) {
       await this.audit.record(manager, actor, {

@@ -90,7 +90,10 @@ export const CONFIRMATION_REQUEST_STATUSES = [
 ] as const;
 export type ConfirmationRequestStatus = (typeof CONFIRMATION_REQUEST_STATUSES)[number];
 
-/** DUO asks a school whether it issued an hours declaration that no contract at DUO backs. */
+/**
+ * DUO asks a school whether it issued the declarations in its name that no contract at DUO backs or that its
+ * register lacks: one request per school concerned (the declarations in confirmation_request_declarations).
+ */
 @Entity('confirmation_requests')
 export class ConfirmationRequest {
   @PrimaryGeneratedColumn('uuid')
@@ -98,9 +101,6 @@ export class ConfirmationRequest {
 
   @Column('uuid')
   exemptionId: string;
-
-  @Column('uuid')
-  declarationId: string;
 
   @Column('uuid')
   schoolId: string;

@@ -1,6 +1,6 @@
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayNotEmpty,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -14,9 +14,42 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
-import { IsBsn, IsDateOnly, PageQuery } from '../common/http/validators';
+import { IsBsn, IsDateOnly, IsHours, IsKvkNumber, PageQuery } from '../common/http/validators';
+import {
+  DECLARATION_PURPOSES,
+  DeclarationPurpose,
+  DeclarationSource,
+} from '../hours-declarations/hours-declaration.entity';
+import { MAX_SUBMITTED_HOURS } from '../submissions/submission-bounds';
 import { EXEMPTION_GROUNDS, EXEMPTION_STATUSES, ExemptionGrounds, ExemptionStatus } from './exemption.entity';
+
+/** An hours declaration as the learner presented it to DUO on paper (matched against the school's register). */
+export class PresentedDeclarationDto {
+  /** The KvK number of the school named on the declaration (8 digits); it may be no registered school. */
+  @IsKvkNumber()
+  schoolKvk: string;
+
+  @IsIn(DECLARATION_PURPOSES)
+  purpose: DeclarationPurpose;
+
+  @IsDateOnly()
+  periodStart: string;
+
+  /** On or after periodStart. */
+  @IsDateOnly()
+  periodEnd: string;
+
+  @IsHours(MAX_SUBMITTED_HOURS)
+  hours: number;
+
+  @IsDateOnly()
+  issuedOn: string;
+}
+
+export const PRESENTED_MATCHES = ['REGISTERED', 'NOT_REGISTERED'] as const;
+export type PresentedMatch = (typeof PRESENTED_MATCHES)[number];
 
 export class CreateExemptionDto {
   @IsBsn()
@@ -25,13 +58,21 @@ export class CreateExemptionDto {
   @IsIn(EXEMPTION_GROUNDS)
   grounds: ExemptionGrounds;
 
-  /** The learner's hours declarations (urenverklaringen) the request rests on. */
+  /** The learner's hours declarations (urenverklaringen) in the register the request rests on; may be empty with presentedDeclarations. */
+  @IsOptional()
   @IsArray()
-  @ArrayNotEmpty()
   @ArrayMaxSize(100)
   @ArrayUnique()
   @IsUUID('all', { each: true })
-  declarationIds: string[];
+  declarationIds?: string[];
+
+  /** The declarations as the learner presented them; each is matched against its school's register. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => PresentedDeclarationDto)
+  presentedDeclarations?: PresentedDeclarationDto[];
 
   /** Exam attempts the learner made: AGI needs 3, or 4 for requests filed before 2023-04-01. */
   @IsOptional()
@@ -88,9 +129,39 @@ export class ExemptionIdParam {
   id: string;
 }
 
+/** A presented declaration as entered, with the declaration it became: the registered one, or the one recorded. */
+export class PresentedDeclarationResponse extends PresentedDeclarationDto {
+  declarationId: string;
+  match: PresentedMatch;
+}
+
 export class ExemptionCreatedResponse {
   id: string;
   status: ExemptionStatus;
+  /** The registered declarations (given by id or matched) and the presented ones recorded. */
+  declarationIds: string[];
+  /** Each presented declaration, in the order given, with the declaration it matched or became. */
+  presentedDeclarations: PresentedDeclarationResponse[];
+}
+
+/** Where a declaration of the request stands (what decides the route of DOMAIN.md's step 3). */
+export class ExemptionDeclarationView {
+  id: string;
+  schoolId: string | null;
+  schoolKvk: string;
+  source: DeclarationSource;
+  /** How DUO entered it: presented and matched (REGISTERED) or not (NOT_REGISTERED); null when given by id. */
+  presentedAs: PresentedMatch | null;
+  purpose: DeclarationPurpose;
+  periodStart: string;
+  periodEnd: string;
+  hours: number;
+  issuedOn: string;
+  status: string;
+  /** A DUO contract overlapping the period, or a DUO payment, names the learner and the school. */
+  knownAtDuo: boolean;
+  /** The school is no registered school, or ceased to exist (closedOn before today). */
+  schoolGone: boolean;
 }
 
 export class TimelineEntryResponse {
@@ -123,7 +194,8 @@ export class ExemptionSummaryResponse {
 
 export class ExemptionConfirmationRequestView {
   id: string;
-  declarationId: string;
+  /** The declarations the school is asked about: one request per school concerned. */
+  declarationIds: string[];
   schoolId: string;
   status: string;
   dueOn: string;
@@ -133,6 +205,7 @@ export class ExemptionConfirmationRequestView {
 }
 
 export class ExemptionResponse extends ExemptionSummaryResponse {
+  declarations: ExemptionDeclarationView[];
   confirmationRequests: ExemptionConfirmationRequestView[];
   timeline: TimelineEntryResponse[];
 }

@@ -5,16 +5,23 @@ import { Actor, SYSTEM_ACTOR } from '../common/auth/actor';
 import { BsnCryptoService } from '../common/bsn/bsn-crypto.service';
 import { NotFoundProblem, RuleViolationProblem, ValidationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
+import { AuditService } from '../audit/audit.service';
+import { DeclarationSource } from '../hours-declarations/hours-declaration.entity';
 import { LearnersService } from '../learners/learners.service';
+import { PendingChecks } from '../queue/pending-checks';
 import { Exemption, ExemptionStatus } from './exemption.entity';
 import {
   amsterdamToday,
   blockerReasons,
   declarationStanding,
   ExemptionWorkflow,
+  route,
 } from './exemption-workflow.service';
 import {
   CreateExemptionDto,
+  ExemptionDeclarationView,
+  PresentedDeclarationDto,
+  PresentedDeclarationResponse,
   ExemptionAction,
   ExemptionActionDto,
   ExemptionCreatedResponse,
@@ -69,57 +76,80 @@ export class ExemptionsService {
     private readonly workflow: ExemptionWorkflow,
     private readonly learners: LearnersService,
     private readonly crypto: BsnCryptoService,
+    private readonly audit: AuditService,
+    private readonly pendingChecks: PendingChecks,
   ) {}
 
   /**
-   * Registers a request and checks its declarations at once: all backed by a contract at DUO and none
-   * under an open HIGH flag -> READY_FOR_DECISION; unbacked ones -> a confirmation request to their
-   * school, AWAITING_SCHOOL; an open HIGH flag or a withdrawn keurmerk -> AWAITING_LEARNER_EVIDENCE.
+   * Registers a request (DOMAIN.md "The exemption workflow", steps 1 to 3): the presented declarations are matched
+   * against their schools' registers (the registered one is used) or recorded as PRESENTED (and checked in the
+   * background like any record); then the request is routed on what is known now: READY_FOR_DECISION, the schools
+   * concerned asked (AWAITING_SCHOOL, one confirmation request each), or the learner (AWAITING_LEARNER_EVIDENCE).
    */
   async create(actor: Actor, dto: CreateExemptionDto): Promise<ExemptionCreatedResponse> {
     const today = amsterdamToday();
     const requestedOn = dto.requestedOn ?? today;
     if (requestedOn > today)
       throw new RuleViolationProblem('requestedOn may not lie in the future.', 'requestedOn');
-    return this.dataSource.transaction(async (manager) => {
-      const learnerId = await this.findLearner(manager, dto.learnerBsn);
-      await this.requireUsableDeclarations(manager, learnerId, dto.declarationIds);
-      const standings = await this.workflow.standings(manager, dto.declarationIds, today);
-      const openHighFlag = standings.some((s) => s.open_high_flag);
-      const keurmerkWithdrawn = standings.some((s) => s.keurmerk_withdrawn);
-      const unbacked = standings.filter((s) => !s.backed).map((s) => s.declaration_id);
-      const blocked = blockerReasons({ openHighFlag, keurmerkWithdrawn });
-      const status: ExemptionStatus = blocked
-        ? 'AWAITING_LEARNER_EVIDENCE'
-        : unbacked.length > 0
-          ? 'AWAITING_SCHOOL'
-          : 'READY_FOR_DECISION';
+    const givenIds = dto.declarationIds ?? [];
+    const presented = dto.presentedDeclarations ?? [];
+    if (givenIds.length + presented.length === 0)
+      throw new ValidationProblem([
+        { name: 'declarationIds', reason: 'at least one declaration (by id or presented) is required' },
+      ]);
+    presented.forEach((p, i) => {
+      if (p.periodEnd < p.periodStart)
+        throw new RuleViolationProblem(
+          'periodEnd must be on or after periodStart.',
+          `presentedDeclarations.${i}.periodEnd`,
+        );
+    });
+    const response = await this.dataSource.transaction(async (manager) => {
+      const learnerId =
+        presented.length > 0
+          ? await this.learners.resolveId(manager, dto.learnerBsn)
+          : await this.findLearner(manager, dto.learnerBsn);
+      // One registration at a time per learner: a declaration presented twice at once is recorded once.
+      await manager.query(`SELECT 1 FROM learners WHERE id = $1 FOR UPDATE`, [learnerId]);
+      await this.requireUsableDeclarations(manager, learnerId, givenIds);
+      const matches = await this.matchPresented(manager, actor, learnerId, presented);
+      const declarationIds = [...new Set([...givenIds, ...matches.map((m) => m.declarationId)])];
+      await this.requireUsableDeclarations(manager, learnerId, declarationIds);
+      if (matches.length > 0) await this.pendingChecks.markLearners(manager, [learnerId]);
 
+      const standings = await this.workflow.standings(manager, declarationIds, today);
+      const next = route(standings);
       const [{ id }]: { id: string }[] = await manager.query(
         `INSERT INTO exemptions (learner_id, grounds, status, exam_attempts, requested_on, created_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [learnerId, dto.grounds, status, dto.examAttempts ?? null, requestedOn, actor.id],
+        [learnerId, dto.grounds, next.status, dto.examAttempts ?? null, requestedOn, actor.id],
       );
+      const presentedAs = new Map(matches.map((m) => [m.declarationId, m.match]));
       await manager.query(
-        `INSERT INTO exemption_declarations (exemption_id, declaration_id) SELECT $1, unnest($2::uuid[])`,
-        [id, dto.declarationIds],
+        `INSERT INTO exemption_declarations (exemption_id, declaration_id, presented_as)
+         SELECT $1, i.id, i.presented_as FROM unnest($2::uuid[], $3::text[]) AS i(id, presented_as)`,
+        [id, declarationIds, declarationIds.map((d) => presentedAs.get(d) ?? null)],
       );
       const requests =
-        status === 'AWAITING_SCHOOL'
-          ? await this.requestConfirmations(manager, actor, id, unbacked, today)
+        next.status === 'AWAITING_SCHOOL'
+          ? await this.requestConfirmations(manager, actor, id, next.declarationsBySchool, today)
           : [];
       await this.workflow.record(manager, actor, id, null, {
         action: 'REGISTER',
-        status,
-        reason: blocked,
+        status: next.status,
+        reason: next.status === 'AWAITING_LEARNER_EVIDENCE' ? next.reason : null,
         details: {
-          declarationIds: dto.declarationIds,
-          withoutDuoContract: unbacked,
+          declarationIds,
+          presentedDeclarations: matches.map((m) => ({ declarationId: m.declarationId, match: m.match })),
+          withoutDuoContract: standings.filter((st) => !st.backed).map((st) => st.declaration_id),
+          notRegistered: standings.filter((st) => !st.registered).map((st) => st.declaration_id),
           confirmationRequestIds: requests,
         },
       });
-      return { id, status };
+      return { id, status: next.status, declarationIds, presentedDeclarations: matches };
     });
+    await this.pendingChecks.kick();
+    return response;
   }
 
   async list(actor: Actor, query: ListExemptionsQuery): Promise<Page<ExemptionSummaryResponse>> {
@@ -147,11 +177,13 @@ export class ExemptionsService {
   async get(actor: Actor, id: string): Promise<ExemptionResponse> {
     const [row] = await this.rows(actor, 'WHERE e.id = $1', [id]);
     if (!row) throw new NotFoundProblem('Exemption');
-    const [requests, timeline] = await Promise.all([
+    const [declarations, requests, timeline] = await Promise.all([
+      this.declarations(id),
       this.dataSource.query(
-        `SELECT id, declaration_id AS "declarationId", school_id AS "schoolId", status, to_char(due_on, 'YYYY-MM-DD') AS "dueOn",
-                issued, note, responded_at AS "respondedAt"
-           FROM confirmation_requests WHERE exemption_id = $1 ORDER BY created_at, id`,
+        `SELECT r.id, array_agg(c.declaration_id ORDER BY c.declaration_id) AS "declarationIds", r.school_id AS "schoolId",
+                r.status, to_char(r.due_on, 'YYYY-MM-DD') AS "dueOn", r.issued, r.note, r.responded_at AS "respondedAt"
+           FROM confirmation_requests r JOIN confirmation_request_declarations c ON c.confirmation_request_id = r.id
+          WHERE r.exemption_id = $1 GROUP BY r.id ORDER BY r.created_at, r.id`,
         [id],
       ),
       this.dataSource.query(
@@ -160,7 +192,24 @@ export class ExemptionsService {
         [id],
       ),
     ]);
-    return { ...this.summary(actor, row), confirmationRequests: requests, timeline };
+    return { ...this.summary(actor, row), declarations, confirmationRequests: requests, timeline };
+  }
+
+  /** The request's declarations with what step 3 looks at: register, contract known at DUO, the school's existence. */
+  private declarations(exemptionId: string): Promise<ExemptionDeclarationView[]> {
+    return this.dataSource.query(
+      `WITH standing AS (${declarationStanding('$2')})
+       SELECT d.id, d.school_id AS "schoolId", d.school_kvk AS "schoolKvk", d.source, ed.presented_as AS "presentedAs",
+              d.purpose, to_char(d.period_start, 'YYYY-MM-DD') AS "periodStart", to_char(d.period_end, 'YYYY-MM-DD') AS "periodEnd",
+              d.hours::float AS hours, to_char(d.issued_on, 'YYYY-MM-DD') AS "issuedOn", d.status,
+              st.backed AS "knownAtDuo", st.school_gone AS "schoolGone"
+         FROM exemption_declarations ed
+         JOIN hours_declarations d ON d.id = ed.declaration_id
+         JOIN standing st ON st.declaration_id = d.id
+        WHERE ed.exemption_id = $1
+        ORDER BY d.period_start, d.id`,
+      [exemptionId, amsterdamToday()],
+    );
   }
 
   /** A DUO action on the workflow; an action the current status does not allow is a 422. */
@@ -200,8 +249,8 @@ export class ExemptionsService {
 
   /**
    * The deadline job: AWAITING_SCHOOL cases whose school did not answer by the due date (due before
-   * `asOf`), whose school lost its keurmerk, or whose declaration got an open HIGH flag, go to the
-   * learner for evidence. `asOf` defaults to today (Europe/Amsterdam); tests pass a later day.
+   * `asOf`), whose asked school ceased to exist meanwhile, or whose declaration got an open HIGH flag
+   * (an irregularity), go to the learner for evidence. `asOf` defaults to today (Europe/Amsterdam); tests pass a later day.
    */
   async escalateStalled(asOf: string = amsterdamToday()): Promise<{ moved: number }> {
     const stalled = await this.stalled(this.dataSource.manager, asOf);
@@ -218,7 +267,7 @@ export class ExemptionsService {
           reason: blockerReasons({
             overdue: current.overdue,
             openHighFlag: current.open_high_flag,
-            keurmerkWithdrawn: current.keurmerk_withdrawn,
+            schoolGone: current.school_gone,
           }),
           details: { asOf },
           asOf,
@@ -232,21 +281,24 @@ export class ExemptionsService {
 
   /** AWAITING_SCHOOL cases with a reason to go to the learner, in one query. */
   private stalled(manager: EntityManager, asOf: string, onlyId: string | null = null) {
-    return manager.query<
-      { id: string; overdue: boolean; open_high_flag: boolean; keurmerk_withdrawn: boolean }[]
-    >(
-      `WITH standing AS (${declarationStanding('$1')})
-       SELECT e.id,
-              bool_or(r.status = 'PENDING' AND r.due_on < $1::date) IS TRUE AS overdue,
-              bool_or(st.open_high_flag) AS open_high_flag,
-              bool_or(st.keurmerk_withdrawn) AS keurmerk_withdrawn
+    return manager.query<{ id: string; overdue: boolean; open_high_flag: boolean; school_gone: boolean }[]>(
+      `WITH standing AS (${declarationStanding('$1')}),
+       pending AS (
+         SELECT r.exemption_id, bool_or(r.due_on < $1::date) AS overdue, bool_or(st.school_gone) AS school_gone
+           FROM confirmation_requests r
+           JOIN confirmation_request_declarations c ON c.confirmation_request_id = r.id
+           JOIN standing st ON st.declaration_id = c.declaration_id
+          WHERE r.status = 'PENDING'
+          GROUP BY r.exemption_id)
+       SELECT e.id, coalesce(p.overdue, FALSE) AS overdue, coalesce(p.school_gone, FALSE) AS school_gone,
+              bool_or(st.open_high_flag) AS open_high_flag
          FROM exemptions e
          JOIN exemption_declarations ed ON ed.exemption_id = e.id
          JOIN standing st ON st.declaration_id = ed.declaration_id
-         LEFT JOIN confirmation_requests r ON r.exemption_id = e.id AND r.declaration_id = ed.declaration_id
+         LEFT JOIN pending p ON p.exemption_id = e.id
         WHERE e.status = 'AWAITING_SCHOOL' AND ($2::uuid IS NULL OR e.id = $2)
-        GROUP BY e.id
-       HAVING bool_or(r.status = 'PENDING' AND r.due_on < $1::date) OR bool_or(st.open_high_flag) OR bool_or(st.keurmerk_withdrawn)
+        GROUP BY e.id, p.overdue, p.school_gone
+       HAVING coalesce(p.overdue, FALSE) OR coalesce(p.school_gone, FALSE) OR bool_or(st.open_high_flag)
         ORDER BY e.id`,
       [asOf, onlyId],
     );
@@ -288,30 +340,95 @@ export class ExemptionsService {
       );
   }
 
-  /** A confirmation request to the school of each unbacked declaration, due in `confirmationDays` days. */
+  /**
+   * Each presented declaration matched against the register: a declaration of this learner at the school with the
+   * same purpose, periodStart, periodEnd, hours and issuedOn is used as it is; otherwise it is recorded (once:
+   * a declaration presented again is the one recorded before) as PRESENTED for the school of that KvK, or for
+   * the KvK alone when no registered school has it. One statement for all of them; audited per record.
+   */
+  private async matchPresented(
+    manager: EntityManager,
+    actor: Actor,
+    learnerId: string,
+    presented: PresentedDeclarationDto[],
+  ): Promise<PresentedDeclarationResponse[]> {
+    if (presented.length === 0) return [];
+    const rows: { n: number; id: string; source: DeclarationSource; recorded: boolean }[] = await manager.query(
+      `WITH input AS (
+         SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::numeric[], $8::date[])
+                    AS i(n, kvk, purpose, period_start, period_end, hours, issued_on)),
+       found AS (
+         SELECT i.*, m.id, m.source FROM input i
+         LEFT JOIN LATERAL (
+           SELECT d.id, d.source FROM hours_declarations d
+            WHERE d.learner_id = $1 AND d.school_kvk = i.kvk AND d.purpose = i.purpose AND d.period_start = i.period_start
+              AND d.period_end = i.period_end AND d.hours = i.hours AND d.issued_on = i.issued_on
+            ORDER BY d.source = 'SCHOOL' DESC, d.created_at, d.id LIMIT 1) m ON TRUE),
+       inserted AS (
+         INSERT INTO hours_declarations (school_id, school_kvk, learner_id, purpose, period_start, period_end, hours, issued_on, source)
+         SELECT DISTINCT s.id, f.kvk, $1::uuid, f.purpose, f.period_start, f.period_end, f.hours, f.issued_on, 'PRESENTED'
+           FROM found f LEFT JOIN schools s ON s.kvk_number = f.kvk WHERE f.id IS NULL
+         RETURNING id, school_kvk, purpose, period_start, period_end, hours, issued_on)
+       SELECT f.n, coalesce(f.id, x.id) AS id, coalesce(f.source, 'PRESENTED') AS source, f.id IS NULL AS recorded
+         FROM found f
+         LEFT JOIN inserted x ON f.id IS NULL AND x.school_kvk = f.kvk AND x.purpose = f.purpose AND x.period_start = f.period_start
+              AND x.period_end = f.period_end AND x.hours = f.hours AND x.issued_on = f.issued_on
+        ORDER BY f.n`,
+      [
+        learnerId,
+        presented.map((_, i) => i),
+        ...(['schoolKvk', 'purpose', 'periodStart', 'periodEnd', 'hours', 'issuedOn'] as const).map((field) =>
+          presented.map((p) => p[field]),
+        ),
+      ],
+    );
+    const recorded = new Set<string>();
+    for (const row of rows) {
+      if (!row.recorded || recorded.has(row.id)) continue;
+      recorded.add(row.id);
+      await this.audit.record(manager, actor, {
+        action: 'CREATE',
+        subjectType: 'HOURS_DECLARATION',
+        subjectId: row.id,
+        after: { ...presented[row.n], source: 'PRESENTED', learnerId },
+      });
+    }
+    return rows.map((row) => ({
+      ...presented[row.n],
+      declarationId: row.id,
+      match: row.source === 'SCHOOL' ? 'REGISTERED' : 'NOT_REGISTERED',
+    }));
+  }
+
+  /** One confirmation request per school concerned, naming its declarations, due in `confirmationDays` days. */
   private async requestConfirmations(
     manager: EntityManager,
     actor: Actor,
     exemptionId: string,
-    declarationIds: string[],
+    declarationsBySchool: Map<string, string[]>,
     today: string,
   ): Promise<string[]> {
-    const created: { id: string; declaration_id: string; school_id: string; due_on: string }[] =
-      await manager.query(
-        `INSERT INTO confirmation_requests (exemption_id, declaration_id, school_id, due_on)
-       SELECT $1, d.id, d.school_id, $3::date + $4::int FROM hours_declarations d WHERE d.id = ANY($2::uuid[])
-       RETURNING id, declaration_id, school_id, to_char(due_on, 'YYYY-MM-DD') AS due_on`,
-        [exemptionId, declarationIds, today, await this.confirmationDays(manager)],
+    const days = await this.confirmationDays(manager);
+    const created: string[] = [];
+    for (const [schoolId, declarationIds] of declarationsBySchool) {
+      const [request]: { id: string; due_on: string }[] = await manager.query(
+        `INSERT INTO confirmation_requests (exemption_id, school_id, due_on) VALUES ($1, $2, $3::date + $4::int)
+         RETURNING id, to_char(due_on, 'YYYY-MM-DD') AS due_on`,
+        [exemptionId, schoolId, today, days],
       );
-    for (const request of created) {
+      await manager.query(
+        `INSERT INTO confirmation_request_declarations (confirmation_request_id, declaration_id) SELECT $1, unnest($2::uuid[])`,
+        [request.id, declarationIds],
+      );
       await this.workflow.auditRequest(manager, actor, 'CREATE', request.id, null, {
         status: 'PENDING',
-        declarationId: request.declaration_id,
-        schoolId: request.school_id,
+        declarationIds,
+        schoolId,
         dueOn: request.due_on,
       });
+      created.push(request.id);
     }
-    return created.map((request) => request.id);
+    return created;
   }
 
   private async confirmationDays(manager: EntityManager): Promise<number> {

@@ -2,7 +2,12 @@ import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsBsn, IsDateOnly, IsHours } from '../common/http/validators';
 import { MAX_SUBMITTED_HOURS } from '../submissions/submission-bounds';
 import { LearnerRef, SchoolFilterQuery } from '../submissions/submissions.dto';
-import { DECLARATION_PURPOSES, DeclarationPurpose, DeclarationStatus } from './hours-declaration.entity';
+import {
+  DECLARATION_PURPOSES,
+  DeclarationPurpose,
+  DeclarationSource,
+  DeclarationStatus,
+} from './hours-declaration.entity';
 
 const STATUSES: DeclarationStatus[] = ['RECEIVED', 'CHECKED', 'FLAGGED', 'ACCEPTED', 'REJECTED'];
 
@@ -44,7 +49,11 @@ export class ListHoursDeclarationsQuery extends SchoolFilterQuery {
 
 export class HoursDeclarationResponse extends LearnerRef {
   id: string;
-  schoolId: string;
+  /** Null for a presented declaration whose KvK is no registered school. */
+  schoolId: string | null;
+  schoolKvk: string;
+  /** SCHOOL: in the school's register; PRESENTED: presented to DUO by the learner and not found in the register. */
+  source: DeclarationSource;
   purpose: DeclarationPurpose;
   periodStart: string;
   periodEnd: string;

@@ -18,6 +18,8 @@ import {
 const toResponse = (d: HoursDeclaration, learner: LearnerRef): HoursDeclarationResponse => ({
   id: d.id,
   schoolId: d.schoolId,
+  schoolKvk: d.schoolKvk,
+  source: d.source,
   ...learner,
   purpose: d.purpose,
   periodStart: d.periodStart,

@@ -6,6 +6,7 @@ import { CsvReport } from './csv.interceptor';
 import {
   ComplianceReport,
   DeclarationsReport,
+  DeclarationsReportQuery,
   ElipQuery,
   ElipReport,
   PeriodQuery,
@@ -24,10 +25,10 @@ export class ReportsController {
   @Roles('AUDITOR', 'DUO', 'ADMIN')
   @CsvReport(
     'declarations',
-    ['from', 'to', 'submitted', 'withoutDuoContract', 'flagged', 'refused', 'forgeryReports'],
+    ['from', 'to', 'basis', 'submitted', 'withoutDuoContract', 'flagged', 'refused', 'forgeryReports'],
     (r: DeclarationsReport) => [{ ...r }],
   )
-  declarations(@Query() query: PeriodQuery): Promise<DeclarationsReport> {
+  declarations(@Query() query: DeclarationsReportQuery): Promise<DeclarationsReport> {
     return this.reports.declarations(query);
   }
 

@@ -1,4 +1,4 @@
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsDateOnly } from '../common/http/validators';
 
 /** A period of days, both ends included (Europe/Amsterdam dates). */
@@ -8,6 +8,16 @@ export class PeriodQuery {
 
   @IsDateOnly()
   to: string;
+}
+
+export const DECLARATION_BASES = ['received', 'issued'] as const;
+export type DeclarationBasis = (typeof DECLARATION_BASES)[number];
+
+export class DeclarationsReportQuery extends PeriodQuery {
+  /** Count declarations by the day the portal received them (default) or by their issuedOn. */
+  @IsOptional()
+  @IsIn(DECLARATION_BASES)
+  basis: DeclarationBasis = 'received';
 }
 
 export class ElipQuery {
@@ -25,9 +35,10 @@ export class ReportSchoolParam {
 export class DeclarationsReport {
   from: string;
   to: string;
-  /** Hours declarations received (created) in the period. */
+  basis: DeclarationBasis;
+  /** Hours declarations (registered by schools, or presented to DUO) received, or issued, in the period. */
   submitted: number;
-  /** Of those, the ones no DUO payment backs (no payment row names the same learner and the school's KvK number). */
+  /** Of those, the ones whose contract is not known at DUO (no DUO contract overlapping the period, nor a DUO payment, names the learner and school). */
   withoutDuoContract: number;
   /** Of those, the ones with a flag that is not WITHDRAWN or DISMISSED (open, in review or confirmed). */
   flagged: number;

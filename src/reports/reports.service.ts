@@ -6,7 +6,14 @@ import { RuleViolationProblem } from '../common/errors/problems';
 import { amsterdamToday } from '../exemptions/exemption-workflow.service';
 import { countingTeacher, knownAtDuo } from '../rules/domain-sql';
 import { SchoolsService } from '../schools/schools.service';
-import { ComplianceReport, DeclarationsReport, ElipQuery, ElipReport, PeriodQuery } from './reports.dto';
+import {
+  ComplianceReport,
+  DeclarationsReport,
+  DeclarationsReportQuery,
+  ElipQuery,
+  ElipReport,
+  PeriodQuery,
+} from './reports.dto';
 
 /** ELIP (einde lening, inburgeringsplichtig): loan use thresholds in cents. */
 const ELIP_LOAN_USED = 950_000;
@@ -29,14 +36,19 @@ export class ReportsService {
     private readonly schools: SchoolsService,
   ) {}
 
-  /** The minister's figures (933 / 69 / 2) for hours declarations received in the period; see DeclarationsReport. */
-  async declarations(query: PeriodQuery): Promise<DeclarationsReport> {
+  /**
+   * The minister's figures (933 / 69 / 2) for the hours declarations received (basis=received: the day the portal
+   * got them) or issued (basis=issued: their issuedOn) in the period; see DeclarationsReport.
+   */
+  async declarations(query: DeclarationsReportQuery): Promise<DeclarationsReport> {
     requireOrdered(query);
-    const [row]: Omit<DeclarationsReport, 'from' | 'to'>[] = await this.dataSource.query(
+    const day =
+      query.basis === 'issued' ? 'd.issued_on' : `(d.created_at AT TIME ZONE 'Europe/Amsterdam')::date`;
+    const [row]: Omit<DeclarationsReport, 'from' | 'to' | 'basis'>[] = await this.dataSource.query(
       `WITH received AS (
-         SELECT d.id, d.status, ${knownAtDuo('d.learner_id', 's.kvk_number')} AS backed
-           FROM hours_declarations d JOIN schools s ON s.id = d.school_id
-          WHERE (d.created_at AT TIME ZONE 'Europe/Amsterdam')::date BETWEEN $1::date AND $2::date)
+         SELECT d.id, d.status, ${knownAtDuo('d')} AS backed
+           FROM hours_declarations d
+          WHERE ${day} BETWEEN $1::date AND $2::date)
        SELECT count(*)::int AS submitted,
               count(*) FILTER (WHERE NOT backed)::int AS "withoutDuoContract",
               count(*) FILTER (WHERE EXISTS (
@@ -47,7 +59,7 @@ export class ReportsService {
          FROM received`,
       [query.from, query.to],
     );
-    return { from: query.from, to: query.to, ...row };
+    return { from: query.from, to: query.to, basis: query.basis, ...row };
   }
 
   /** Per month of the period: the certified-lesson share, lessons over the group maximum, open flags by rule. */

@@ -19,6 +19,12 @@ export const countingTeacher = (school: string, onDay: string): string => `(
   OR (t.nt2_experience_years >= 3 AND t.related_qualification IS NOT NULL
       AND ${validMeasure('EXPERIENCED_TEACHERS', school, onDay)}))`;
 
-/** A contract is "known at DUO" when a DUO payment row names the same learner and the school's KvK number. */
-export const knownAtDuo = (learnerId: string, schoolKvk: string): string =>
-  `EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = ${learnerId} AND p.school_kvk = ${schoolKvk})`;
+/**
+ * The contract of hours declaration `d` (a row alias) is "known at DUO" (DOMAIN.md "Contracts known at DUO"):
+ * a DUO contract record names the same learner and school (KvK) and overlaps the declared period (both ends
+ * included), or a DUO payment names the same learner and school.
+ */
+export const knownAtDuo = (d: string): string =>
+  `(EXISTS (SELECT 1 FROM duo_contracts dc WHERE dc.learner_id = ${d}.learner_id AND dc.school_kvk = ${d}.school_kvk
+              AND dc.start_date <= ${d}.period_end AND dc.end_date >= ${d}.period_start)
+    OR EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = ${d}.learner_id AND p.school_kvk = ${d}.school_kvk))`;

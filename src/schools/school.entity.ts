@@ -15,6 +15,10 @@ export class School {
   @Column({ type: 'text', nullable: true })
   bowNumber: string | null;
 
+  /** The day the school ceased to exist (KvK deregistered); from the day after, its users can no longer submit. */
+  @Column({ type: 'date', nullable: true })
+  closedOn: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
@@ -12,6 +12,7 @@ import {
   MeasureResponse,
   SchoolIdParam,
   SchoolResponse,
+  UpdateSchoolDto,
 } from './schools.dto';
 import { SchoolsService } from './schools.service';
 
@@ -35,6 +36,17 @@ export class SchoolsController {
   @Get(':id')
   get(@CurrentActor() actor: Actor, @Param() { id }: SchoolIdParam): Promise<SchoolResponse> {
     return this.schools.get(actor, id);
+  }
+
+  /** Records that the school no longer exists (`closedOn`, KvK deregistered): from the day after, its users get 403 on every submission. */
+  @Patch(':id')
+  @Roles('AUDITOR', 'ADMIN')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: SchoolIdParam,
+    @Body() dto: UpdateSchoolDto,
+  ): Promise<SchoolResponse> {
+    return this.schools.update(actor, id, dto);
   }
 
   /** Records a keurmerk event: valid on a day when the latest event on or before it is ASPIRANT or GRANTED. */

@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { IsDateOnly, IsKvkNumber, PageQuery } from '../common/http/validators';
 import {
   KEURMERK_EVENT_STATUSES,
@@ -34,6 +34,15 @@ export class SchoolResponse {
   bowNumber: string | null;
   /** The keurmerk status today (Europe/Amsterdam). */
   keurmerkStatus: KeurmerkStatus;
+  /** The day the school ceased to exist (KvK deregistered); null while it exists. */
+  closedOn: string | null;
+}
+
+export class UpdateSchoolDto {
+  /** The day the school ceased to exist (KvK deregistered), or null when it was recorded in error. */
+  @ValidateIf((dto: UpdateSchoolDto) => dto.closedOn !== null)
+  @IsDateOnly()
+  closedOn: string | null;
 }
 
 export class ListSchoolsQuery extends PageQuery {}

@@ -16,6 +16,7 @@ import {
   ListSchoolsQuery,
   MeasureResponse,
   SchoolResponse,
+  UpdateSchoolDto,
 } from './schools.dto';
 
 /** The keurmerk status of a school today, from the one SQL definition (keurmerk_status_on). */
@@ -29,6 +30,7 @@ const toResponse = (s: SchoolRow): SchoolResponse => ({
   kvkNumber: s.kvkNumber,
   bowNumber: s.bowNumber,
   keurmerkStatus: s.keurmerkStatus,
+  closedOn: s.closedOn,
 });
 
 const eventResponse = (e: KeurmerkEvent): KeurmerkEventResponse => ({
@@ -70,7 +72,7 @@ export class SchoolsService {
           bowNumber: dto.bowNumber ?? null,
         }),
       );
-      const response = toResponse({ ...school, keurmerkStatus: 'NONE' });
+      const response = toResponse({ ...school, closedOn: null, keurmerkStatus: 'NONE' });
       await this.audit.record(manager, actor, {
         action: 'CREATE',
         subjectType: 'SCHOOL',
@@ -116,6 +118,22 @@ export class SchoolsService {
       ...school,
       keurmerkStatus: (raw[0] as { s_keurmerk_status: KeurmerkStatus }).s_keurmerk_status,
     });
+  }
+
+  /** Records that the school ceased to exist (or, with null, that it did not), audited with before and after. */
+  async update(actor: Actor, id: string, dto: UpdateSchoolDto): Promise<SchoolResponse> {
+    const before = await this.get(actor, id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(School, { id }, { closedOn: dto.closedOn });
+      await this.audit.record(manager, actor, {
+        action: 'UPDATE',
+        subjectType: 'SCHOOL',
+        subjectId: id,
+        before: { closedOn: before.closedOn },
+        after: { closedOn: dto.closedOn },
+      });
+    });
+    return { ...before, closedOn: dto.closedOn };
   }
 
   async addKeurmerkEvent(

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ForbiddenProblem, UnauthorizedProblem } from '../errors/problems';
 import { Actor, Role, ROLES } from './actor';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY } from './auth.decorators';
@@ -11,12 +13,19 @@ interface TokenClaims {
   schoolId: string | null;
 }
 
-/** Global guard: a valid bearer token on every route not marked @Public, and the route's roles. */
+/** Requests that submit or change something (everything but reading). */
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Global guard: a valid bearer token on every route not marked @Public, and the route's roles. A SCHOOL user of a
+ * school that ceased to exist (closedOn, KvK deregistered) may still read, but submits nothing from the day after.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +37,18 @@ export class AuthGuard implements CanActivate {
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(request.actor.role)) throw new ForbiddenProblem();
+    if (request.actor.schoolId && WRITES.has(request.method)) await this.requireOpen(request.actor.schoolId);
     return true;
+  }
+
+  private async requireOpen(schoolId: string): Promise<void> {
+    const [school]: { closed_on: string }[] = await this.dataSource.query(
+      `SELECT to_char(closed_on, 'YYYY-MM-DD') AS closed_on FROM schools
+        WHERE id = $1 AND closed_on < (now() AT TIME ZONE 'Europe/Amsterdam')::date`,
+      [schoolId],
+    );
+    if (school)
+      throw new ForbiddenProblem(`The school ceased to exist on ${school.closed_on}; it can no longer submit.`);
   }
 
   private async authenticate(header: string | undefined): Promise<Actor> {
