@@ -211,10 +211,12 @@ async function walkExemption(spec: ExemptionSpec, loaded: LoadedDataset): Promis
   } else if (spec.path === 'REFUSED_SCHOOL_DENIES') {
     const kvk = spec.declarationKeys[0].split('|')[0];
     const school = await Api.login(duo.baseUrl, schoolUserEmail(kvk), DEMO_USERS.schoolPassword);
-    const requests = await school.all<{ id: string; declarationId: string; status: string }>(
+    const requests = await school.all<{ id: string; declarationIds: string[]; status: string }>(
       '/confirmation-requests',
     );
-    const request = requests.find((r) => declarationIds.includes(r.declarationId) && r.status === 'PENDING');
+    const request = requests.find(
+      (r) => r.declarationIds.some((id) => declarationIds.includes(id)) && r.status === 'PENDING',
+    );
     if (request)
       await school.post(`/confirmation-requests/${request.id}/response`, {
         issued: false,

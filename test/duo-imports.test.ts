@@ -137,7 +137,7 @@ describe('DUO imports', () => {
         .expect(403);
     }
     const unknown = await t.http
-      .post(`${API}/duo/imports?type=contracts`)
+      .post(`${API}/duo/imports?type=invoices`)
       .set(...bearer(duo))
       .set('Content-Type', 'text/csv')
       .send(body)

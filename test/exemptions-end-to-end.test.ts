@@ -113,7 +113,7 @@ describe('exemption workflow on checked submissions', () => {
       .set(...bearer(a.schoolUser))
       .expect(200);
     const request = requests.body.items.find(
-      (r: { declarationId: string }) => r.declarationId === declarationId,
+      (r: { declarationIds: string[] }) => r.declarationIds.includes(declarationId),
     );
     await t.http
       .post(`${API}/confirmation-requests/${request.id}/response`)
@@ -131,14 +131,17 @@ describe('exemption workflow on checked submissions', () => {
     expect(await declarationStatus(declarationId)).toBe('REJECTED');
   });
 
-  it('sends the case to the learner when the declaration has no contract anywhere (HIGH flag); unverified evidence ends in refusal', async () => {
+  it('asks the school even when the declaration has no contract anywhere (that HIGH flag is the question, no irregularity); unverified learner evidence ends in refusal', async () => {
     const { bsn, declarationId } = await declared(2, false);
     expect(await flagOn(declarationId)).toMatchObject({
       rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
       severity: 'HIGH',
     });
     const created = await register(bsn, declarationId);
-    expect(created.body.status).toBe('AWAITING_LEARNER_EVIDENCE');
+    expect(created.body.status).toBe('AWAITING_SCHOOL');
+    expect((await act(created.body.id, { action: 'REQUEST_LEARNER_EVIDENCE' })).body.status).toBe(
+      'AWAITING_LEARNER_EVIDENCE',
+    );
     expect(
       (await act(created.body.id, { action: 'RECORD_LEARNER_EVIDENCE', verified: false })).body.status,
     ).toBe('INTENDED_REFUSAL');

@@ -105,7 +105,12 @@ describe('exemption workflow (ontheffingen)', () => {
         declarationIds: [declarationId],
         examAttempts: 3,
       }).expect(201);
-      expect(created.body).toEqual({ id: expect.any(String), status: 'READY_FOR_DECISION' });
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        status: 'READY_FOR_DECISION',
+        declarationIds: [declarationId],
+        presentedDeclarations: [],
+      });
       expect(await requestsOf(created.body.id)).toEqual([]);
       const shown = await show(created.body.id);
       expect(shown).toMatchObject({
@@ -135,7 +140,9 @@ describe('exemption workflow (ontheffingen)', () => {
         due_on: string;
         status: string;
       }>(
-        `SELECT declaration_id, school_id, to_char(due_on, 'YYYY-MM-DD') AS due_on, status FROM confirmation_requests WHERE exemption_id = $1`,
+        `SELECT c.declaration_id, r.school_id, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.status
+           FROM confirmation_requests r JOIN confirmation_request_declarations c ON c.confirmation_request_id = r.id
+          WHERE r.exemption_id = $1`,
         [created.body.id],
       );
       expect(requests).toEqual([
@@ -194,7 +201,7 @@ describe('exemption workflow (ontheffingen)', () => {
       expect(created.body.status).toBe('READY_FOR_DECISION');
     });
 
-    it("sends a request to the learner when a declaring school's keurmerk is withdrawn", async () => {
+    it("still asks a school whose keurmerk is withdrawn (it exists, and may declare its valid days)", async () => {
       const withdrawn = await newSchoolWithUser(t, { grantedFrom: '2020-01-01' });
       await t.http
         .post(`${API}/schools/${withdrawn.school.id}/keurmerk-events`)
@@ -207,8 +214,8 @@ describe('exemption workflow (ontheffingen)', () => {
         grounds: 'AGI',
         declarationIds: [declarationId],
       }).expect(201);
-      expect(created.body.status).toBe('AWAITING_LEARNER_EVIDENCE');
-      expect(await requestsOf(created.body.id)).toEqual([]);
+      expect(created.body.status).toBe('AWAITING_SCHOOL');
+      expect(await requestsOf(created.body.id)).toEqual([expect.objectContaining({ status: 'PENDING' })]);
     });
 
     it('refuses declarations of another learner, unknown ones and rejected ones (422 naming declarationIds) and stores nothing', async () => {
@@ -448,25 +455,32 @@ describe('exemption workflow (ontheffingen)', () => {
       expect(Object.keys(item).sort()).toEqual(
         [
           'createdAt',
-          'declarationId',
+          'declarationIds',
+          'declarations',
           'dueOn',
-          'hours',
           'id',
           'issued',
-          'issuedOn',
           'note',
-          'periodEnd',
-          'periodStart',
           'respondedAt',
           'schoolId',
           'status',
         ].sort(),
       );
       expect(item).toMatchObject({
-        declarationId,
-        hours: 300,
-        periodStart: '2024-01-01',
-        periodEnd: '2024-06-30',
+        declarationIds: [declarationId],
+        declarations: [
+          {
+            id: declarationId,
+            source: 'SCHOOL',
+            learnerId: expect.any(String),
+            bsnMasked: expect.stringMatching(/^\*{5}\d{4}$/),
+            purpose: 'AGI',
+            hours: 300,
+            periodStart: '2024-01-01',
+            periodEnd: '2024-06-30',
+            issuedOn: '2024-07-01',
+          },
+        ],
         status: 'PENDING',
         dueOn: amsterdamDay(28),
       });
@@ -640,7 +654,7 @@ describe('exemption workflow (ontheffingen)', () => {
       expect((await requestsOf(created.body.id))[0].status).toBe('EXPIRED');
     });
 
-    it("moves a waiting case when the school's keurmerk is withdrawn or a HIGH flag opens on its declaration", async () => {
+    it('moves a waiting case when a HIGH flag opens on its declaration, not when the keurmerk is withdrawn', async () => {
       const losing = await newSchoolWithUser(t, { grantedFrom: '2020-01-01' });
       const first = await learnerWithDeclaration({ backed: false, school: losing });
       const second = await learnerWithDeclaration({ backed: false });
@@ -668,11 +682,11 @@ describe('exemption workflow (ontheffingen)', () => {
         periodFrom: '2024-02-01',
       });
       await runJob(amsterdamDay(0));
-      await waitForStatus(e1, 'AWAITING_LEARNER_EVIDENCE');
       await waitForStatus(e2, 'AWAITING_LEARNER_EVIDENCE');
-      expect((await show(e1)).timeline.at(-1).reason).toMatch(/keurmerk/);
       expect((await show(e2)).timeline.at(-1).reason).toMatch(/HIGH flag/);
-      expect((await requestsOf(e1))[0].status).toBe('CANCELLED');
+      expect((await requestsOf(e2))[0].status).toBe('CANCELLED');
+      expect((await show(e1)).status).toBe('AWAITING_SCHOOL');
+      expect((await requestsOf(e1))[0].status).toBe('PENDING');
     });
   });
 
@@ -771,7 +785,7 @@ describe('exemption workflow (ontheffingen)', () => {
       expect(audit.body.items[0].after).toMatchObject({
         status: 'DENIED',
         issued: false,
-        forgeryReportId: expect.any(String),
+        forgeryReportIds: [expect.any(String)],
       });
     });
   });

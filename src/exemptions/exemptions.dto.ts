@@ -14,7 +14,12 @@ import {
   Max,
   MaxLength,
   Min,
+  Validate,
+  ValidateIf,
   ValidateNested,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
 import { IsBsn, IsDateOnly, IsHours, IsKvkNumber, PageQuery } from '../common/http/validators';
 import {
@@ -51,6 +56,18 @@ export class PresentedDeclarationDto {
 export const PRESENTED_MATCHES = ['REGISTERED', 'NOT_REGISTERED'] as const;
 export type PresentedMatch = (typeof PRESENTED_MATCHES)[number];
 
+/** A request rests on at least one declaration: given by id or presented. */
+@ValidatorConstraint({ name: 'someDeclaration' })
+class SomeDeclaration implements ValidatorConstraintInterface {
+  validate(ids: unknown, args: ValidationArguments): boolean {
+    const dto = args.object as CreateExemptionDto;
+    return (Array.isArray(ids) ? ids.length : 0) + (dto.presentedDeclarations?.length ?? 0) > 0;
+  }
+  defaultMessage(): string {
+    return 'at least one declaration is required, in declarationIds or presentedDeclarations';
+  }
+}
+
 export class CreateExemptionDto {
   @IsBsn()
   learnerBsn: string;
@@ -59,11 +76,12 @@ export class CreateExemptionDto {
   grounds: ExemptionGrounds;
 
   /** The learner's hours declarations (urenverklaringen) in the register the request rests on; may be empty with presentedDeclarations. */
-  @IsOptional()
+  @ValidateIf((dto: CreateExemptionDto) => dto.declarationIds !== undefined || !dto.presentedDeclarations?.length)
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
   @IsUUID('all', { each: true })
+  @Validate(SomeDeclaration)
   declarationIds?: string[];
 
   /** The declarations as the learner presented them; each is matched against its school's register. */

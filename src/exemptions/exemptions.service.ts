@@ -93,10 +93,6 @@ export class ExemptionsService {
       throw new RuleViolationProblem('requestedOn may not lie in the future.', 'requestedOn');
     const givenIds = dto.declarationIds ?? [];
     const presented = dto.presentedDeclarations ?? [];
-    if (givenIds.length + presented.length === 0)
-      throw new ValidationProblem([
-        { name: 'declarationIds', reason: 'at least one declaration (by id or presented) is required' },
-      ]);
     presented.forEach((p, i) => {
       if (p.periodEnd < p.periodStart)
         throw new RuleViolationProblem(
