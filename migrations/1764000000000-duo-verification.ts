@@ -35,7 +35,9 @@ export class DuoVerification1764000000000 implements MigrationInterface {
         CONSTRAINT duo_contracts_row_key UNIQUE (learner_id, school_kvk, contract_reference, start_date, end_date, hours, price_cents)
       )`);
     // "Known at DUO" probes by learner and KvK, then the period.
-    await q.query(`CREATE INDEX duo_contracts_learner_school ON duo_contracts (learner_id, school_kvk, start_date)`);
+    await q.query(
+      `CREATE INDEX duo_contracts_learner_school ON duo_contracts (learner_id, school_kvk, start_date)`,
+    );
     await q.query(`CREATE INDEX duo_payments_learner_school ON duo_payments (learner_id, school_kvk)`);
     await q.query(`ALTER TABLE imports DROP CONSTRAINT imports_kind_check`);
     await q.query(

@@ -112,8 +112,8 @@ describe('exemption workflow on checked submissions', () => {
       .get(`${API}/confirmation-requests`)
       .set(...bearer(a.schoolUser))
       .expect(200);
-    const request = requests.body.items.find(
-      (r: { declarationIds: string[] }) => r.declarationIds.includes(declarationId),
+    const request = requests.body.items.find((r: { declarationIds: string[] }) =>
+      r.declarationIds.includes(declarationId),
     );
     await t.http
       .post(`${API}/confirmation-requests/${request.id}/response`)

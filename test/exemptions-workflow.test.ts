@@ -201,7 +201,7 @@ describe('exemption workflow (ontheffingen)', () => {
       expect(created.body.status).toBe('READY_FOR_DECISION');
     });
 
-    it("still asks a school whose keurmerk is withdrawn (it exists, and may declare its valid days)", async () => {
+    it('still asks a school whose keurmerk is withdrawn (it exists, and may declare its valid days)', async () => {
       const withdrawn = await newSchoolWithUser(t, { grantedFrom: '2020-01-01' });
       await t.http
         .post(`${API}/schools/${withdrawn.school.id}/keurmerk-events`)

@@ -95,7 +95,9 @@ describe('reports', () => {
         .get(`${API}/confirmation-requests`)
         .set(...bearer(b.schoolUser))
         .expect(200);
-      const request = requests.body.items.find((r: { declarationIds: string[] }) => r.declarationIds.includes(d3));
+      const request = requests.body.items.find((r: { declarationIds: string[] }) =>
+        r.declarationIds.includes(d3),
+      );
       await t.http
         .post(`${API}/confirmation-requests/${request.id}/response`)
         .set(...bearer(b.schoolUser))

@@ -12,7 +12,10 @@ export function amsterdamToday(): string {
 }
 
 /** The flags that send a declaration to its school rather than to the learner (DOMAIN.md step 3). */
-export const SCHOOL_QUESTION_RULES = ['DECLARATION_WITHOUT_DUO_CONTRACT', 'PRESENTED_DECLARATION_NOT_REGISTERED'];
+export const SCHOOL_QUESTION_RULES = [
+  'DECLARATION_WITHOUT_DUO_CONTRACT',
+  'PRESENTED_DECLARATION_NOT_REGISTERED',
+];
 
 /**
  * A declaration's standing for an exemption on the day `asOf` (a query parameter placeholder), per DOMAIN.md
@@ -27,7 +30,7 @@ export const declarationStanding = (asOf: string): string => `
   SELECT d.id AS declaration_id, d.school_id, d.learner_id, d.hours,
          ${knownAtDuo('d')} AS backed,
          d.source = 'SCHOOL' AS registered,
-         (s.id IS NULL OR s.closed_on < ${asOf}::date) AS school_gone,
+         (s.id IS NULL OR coalesce(s.closed_on < ${asOf}::date, FALSE)) AS school_gone,
          EXISTS (SELECT 1 FROM flags f
                   WHERE f.subject_type = 'HOURS_DECLARATION' AND f.subject_id = d.id
                     AND f.severity = 'HIGH' AND f.status IN ('OPEN','IN_REVIEW')

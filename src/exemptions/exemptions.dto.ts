@@ -76,7 +76,9 @@ export class CreateExemptionDto {
   grounds: ExemptionGrounds;
 
   /** The learner's hours declarations (urenverklaringen) in the register the request rests on; may be empty with presentedDeclarations. */
-  @ValidateIf((dto: CreateExemptionDto) => dto.declarationIds !== undefined || !dto.presentedDeclarations?.length)
+  @ValidateIf(
+    (dto: CreateExemptionDto) => dto.declarationIds !== undefined || !dto.presentedDeclarations?.length,
+  )
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()

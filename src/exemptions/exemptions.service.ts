@@ -349,8 +349,9 @@ export class ExemptionsService {
     presented: PresentedDeclarationDto[],
   ): Promise<PresentedDeclarationResponse[]> {
     if (presented.length === 0) return [];
-    const rows: { n: number; id: string; source: DeclarationSource; recorded: boolean }[] = await manager.query(
-      `WITH input AS (
+    const rows: { n: number; id: string; source: DeclarationSource; recorded: boolean }[] =
+      await manager.query(
+        `WITH input AS (
          SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::numeric[], $8::date[])
                     AS i(n, kvk, purpose, period_start, period_end, hours, issued_on)),
        found AS (
@@ -370,14 +371,14 @@ export class ExemptionsService {
          LEFT JOIN inserted x ON f.id IS NULL AND x.school_kvk = f.kvk AND x.purpose = f.purpose AND x.period_start = f.period_start
               AND x.period_end = f.period_end AND x.hours = f.hours AND x.issued_on = f.issued_on
         ORDER BY f.n`,
-      [
-        learnerId,
-        presented.map((_, i) => i),
-        ...(['schoolKvk', 'purpose', 'periodStart', 'periodEnd', 'hours', 'issuedOn'] as const).map((field) =>
-          presented.map((p) => p[field]),
-        ),
-      ],
-    );
+        [
+          learnerId,
+          presented.map((_, i) => i),
+          ...(['schoolKvk', 'purpose', 'periodStart', 'periodEnd', 'hours', 'issuedOn'] as const).map(
+            (field) => presented.map((p) => p[field]),
+          ),
+        ],
+      );
     const recorded = new Set<string>();
     for (const row of rows) {
       if (!row.recorded || recorded.has(row.id)) continue;

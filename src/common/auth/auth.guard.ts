@@ -48,7 +48,9 @@ export class AuthGuard implements CanActivate {
       [schoolId],
     );
     if (school)
-      throw new ForbiddenProblem(`The school ceased to exist on ${school.closed_on}; it can no longer submit.`);
+      throw new ForbiddenProblem(
+        `The school ceased to exist on ${school.closed_on}; it can no longer submit.`,
+      );
   }
 
   private async authenticate(header: string | undefined): Promise<Actor> {
