@@ -212,7 +212,7 @@ interface ImportStatus {
 }
 
 /** Waits for an import to finish; generated files are clean, so any rejected row is an error. */
-async function waitForImport(api: Api, accepted: { id: string }, what: string): Promise<void> {
+export async function waitForImport(api: Api, accepted: { id: string }, what: string): Promise<void> {
   const result = await pollUntil(`the import of ${what}`, 120_000, async () => {
     const status = await api.get<ImportStatus>(`/imports/${accepted.id}`);
     return status.status === 'DONE' || status.status === 'FAILED' ? status : undefined;
