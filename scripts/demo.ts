@@ -18,6 +18,11 @@ import { Dataset, ExemptionSpec, RULE_CODES } from './generator/dataset';
 import { generateDataset } from './generator/generate-dataset';
 import { ApiFlag, currentFlags, naturalKeys, perfect, score, scoreTable } from './lib/scorecard';
 import { LETTER_PERIOD, loadSupervisionLetter } from './lib/supervision-letter';
+import {
+  DECLARATIONS_LETTER_FIGURES,
+  DECLARATIONS_LETTER_PERIOD,
+  loadLetterProfile,
+} from './generator/letter-profile';
 import { waitForHealth } from './lib/stack';
 
 const SEED = 2024;
@@ -261,6 +266,62 @@ async function supervisionReport(auditor: Api): Promise<void> {
     console.log(`  ${key.padEnd(28)} ${breakdown(r[key])}`);
 }
 
+/** What each story of a presented declaration came to, in words. */
+const LETTER_STORIES: Record<string, string> = {
+  SELF_PAYER:
+    'a self-paying learner (LOW: DUO cannot know the contract); the school confirmed, or the learner showed evidence',
+  NOT_ISSUED: 'presented, not in the register; the school denied issuing it: refused, forgery report',
+  MATCHED: 'presented, and matched in the register: the registered declaration is used',
+  CLOSED_SCHOOL:
+    'presented in the name of a school that closed: the learner was asked at once, evidence verified',
+  UNKNOWN_KVK:
+    'presented in the name of a KvK that is no registered school: the learner was asked, no evidence',
+  GRANTED_THEN_SUSPENDED:
+    'granted; a suspension recorded later over its period raised no flag on it (legal certainty)',
+};
+
+/** The letter profile loaded on top of the demo country, its stories, and the report that reproduces the letter. */
+async function declarationsLetter(
+  baseUrl: string,
+  admin: { email: string; password: string },
+  started: number,
+): Promise<void> {
+  const outcome = await loadLetterProfile(baseUrl, admin, (line) =>
+    console.log(`  [${Math.round(Date.now() / 1000 - started)} s] ${line}`),
+  );
+  const stories = new Map<string, Map<string, number>>();
+  for (const e of outcome.exemptions) {
+    const statuses = stories.get(e.story) ?? new Map<string, number>();
+    statuses.set(e.status, (statuses.get(e.status) ?? 0) + 1);
+    stories.set(e.story, statuses);
+  }
+  table(
+    ['story', 'requests', 'status'],
+    [...stories].map(([story, statuses]) => [
+      LETTER_STORIES[story],
+      [...statuses.values()].reduce((a, b) => a + b, 0),
+      [...statuses].map(([status, n]) => `${n} ${status}`).join(', '),
+    ]),
+  );
+  const forged = outcome.exemptions.find((e) => e.story === 'NOT_ISSUED');
+  if (forged) {
+    const timeline = await outcome.loaded.duo.get<Exemption>(`/exemptions/${forged.id}`);
+    console.log('  one forged declaration, step by step:');
+    for (const t of timeline.timeline)
+      console.log(`       ${t.action.padEnd(18)} -> ${(t.statusAfter ?? '').padEnd(20)} ${t.reason ?? ''}`);
+  }
+  const r = await outcome.loaded.duo.get<Record<string, number>>(
+    `/reports/declarations?from=${DECLARATIONS_LETTER_PERIOD.from}&to=${DECLARATIONS_LETTER_PERIOD.to}&basis=issued`,
+  );
+  console.log(
+    `  GET /reports/declarations?from=${DECLARATIONS_LETTER_PERIOD.from}&to=${DECLARATIONS_LETTER_PERIOD.to}&basis=issued`,
+  );
+  for (const key of ['submitted', 'withoutDuoContract', 'refused', 'forgeryReports'])
+    console.log(
+      `  ${key.padEnd(20)} ${String(r[key]).padStart(4)}   (the letter: ${DECLARATIONS_LETTER_FIGURES[key as keyof typeof DECLARATIONS_LETTER_FIGURES]})`,
+    );
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const baseUrl = `http://localhost:${config.port}`;
@@ -337,6 +398,11 @@ async function main(): Promise<void> {
     await part(`Exemption walked through: ${spec.path}`, () => walkExemption(spec, loaded));
   await part(`Report: supervision ${LETTER_PERIOD.from} .. ${LETTER_PERIOD.to} (the letter 002 D.2.1)`, () =>
     supervisionReport(loaded.auditor),
+  );
+
+  await part(
+    `The minister's letter: hours declarations issued ${DECLARATIONS_LETTER_PERIOD.from} .. ${DECLARATIONS_LETTER_PERIOD.to} (000 §3.4)`,
+    () => declarationsLetter(baseUrl, config.admin, started),
   );
 
   heading('Explore');

@@ -59,22 +59,4 @@ describe("the letter's declarations, reproduced", () => {
     ]);
     expect(byStory('GRANTED_THEN_SUSPENDED').map((e) => e.status)).toEqual(['GRANTED']);
   });
-
-  it('gives the self-payers LOW "no contract at DUO" flags, and leaves the granted declaration without a flag', async () => {
-    const severities = await t.sql<{ severity: string; n: number }>(
-      `SELECT f.severity, count(*)::int AS n FROM flags f JOIN hours_declarations d ON d.id = f.subject_id
-        WHERE f.rule_code = 'DECLARATION_WITHOUT_DUO_CONTRACT' AND f.status <> 'WITHDRAWN' AND d.source = 'SCHOOL'
-        GROUP BY f.severity`,
-    );
-    expect(severities).toEqual([{ severity: 'LOW', n: 67 }]);
-    const granted = outcome.exemptions.find((e) => e.story === 'GRANTED_THEN_SUSPENDED')!;
-    const shown = await t.http
-      .get(`${API}/exemptions/${granted.id}`)
-      .set(...bearer(duo))
-      .expect(200);
-    const [declaration] = shown.body.declarations;
-    expect(declaration.status).toBe('ACCEPTED');
-    // DECLARATION_OUTSIDE_KEURMERK would fire on it now; legal certainty keeps every rule off it.
-    expect(await t.sql(`SELECT rule_code FROM flags WHERE subject_id = $1`, [declaration.id])).toEqual([]);
-  });
 });

@@ -168,13 +168,13 @@ describe('DUO contract records', () => {
       .query({ from: '2024-01-01', to: '2024-12-31', basis: 'issued' })
       .set(...bearer(duo))
       .expect(200);
-    expect(report.body).toMatchObject({ basis: 'issued', submitted: 4, withoutDuoContract: 2 });
+    expect(report.body).toMatchObject({ submitted: 4, withoutDuoContract: 2 });
     const received = await t.http
       .get(`${API}/reports/declarations`)
       .query({ from: today, to: today })
       .set(...bearer(duo))
       .expect(200);
-    expect(received.body).toMatchObject({ basis: 'received', submitted: 4, withoutDuoContract: 2 });
+    expect(received.body).toMatchObject({ submitted: 4, withoutDuoContract: 2 });
     const none = await t.http
       .get(`${API}/reports/declarations`)
       .query({ from: '2025-01-01', to: '2025-12-31', basis: 'issued' })

@@ -25,7 +25,7 @@ export class ReportsController {
   @Roles('AUDITOR', 'DUO', 'ADMIN')
   @CsvReport(
     'declarations',
-    ['from', 'to', 'basis', 'submitted', 'withoutDuoContract', 'flagged', 'refused', 'forgeryReports'],
+    ['from', 'to', 'submitted', 'withoutDuoContract', 'flagged', 'refused', 'forgeryReports'],
     (r: DeclarationsReport) => [{ ...r }],
   )
   declarations(@Query() query: DeclarationsReportQuery): Promise<DeclarationsReport> {

@@ -35,7 +35,6 @@ export class ReportSchoolParam {
 export class DeclarationsReport {
   from: string;
   to: string;
-  basis: DeclarationBasis;
   /** Hours declarations (registered by schools, or presented to DUO) received, or issued, in the period. */
   submitted: number;
   /** Of those, the ones whose contract is not known at DUO (no DUO contract overlapping the period, nor a DUO payment, names the learner and school). */

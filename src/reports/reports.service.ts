@@ -44,7 +44,7 @@ export class ReportsService {
     requireOrdered(query);
     const day =
       query.basis === 'issued' ? 'd.issued_on' : `(d.created_at AT TIME ZONE 'Europe/Amsterdam')::date`;
-    const [row]: Omit<DeclarationsReport, 'from' | 'to' | 'basis'>[] = await this.dataSource.query(
+    const [row]: Omit<DeclarationsReport, 'from' | 'to'>[] = await this.dataSource.query(
       `WITH received AS (
          SELECT d.id, d.status, ${knownAtDuo('d')} AS backed
            FROM hours_declarations d
@@ -59,7 +59,7 @@ export class ReportsService {
          FROM received`,
       [query.from, query.to],
     );
-    return { from: query.from, to: query.to, basis: query.basis, ...row };
+    return { from: query.from, to: query.to, ...row };
   }
 
   /** Per month of the period: the certified-lesson share, lessons over the group maximum, open flags by rule. */
