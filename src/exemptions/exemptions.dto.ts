@@ -21,36 +21,16 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { IsBsn, IsDateOnly, IsHours, IsKvkNumber, PageQuery } from '../common/http/validators';
-import {
-  DECLARATION_PURPOSES,
-  DeclarationPurpose,
-  DeclarationSource,
-} from '../hours-declarations/hours-declaration.entity';
-import { MAX_SUBMITTED_HOURS } from '../submissions/submission-bounds';
+import { IsBsn, IsDateOnly, IsKvkNumber, PageQuery } from '../common/http/validators';
+import { DeclarationPurpose, DeclarationSource } from '../hours-declarations/hours-declaration.entity';
+import { DeclarationFieldsDto } from '../hours-declarations/hours-declarations.dto';
 import { EXEMPTION_GROUNDS, EXEMPTION_STATUSES, ExemptionGrounds, ExemptionStatus } from './exemption.entity';
 
 /** An hours declaration as the learner presented it to DUO on paper (matched against the school's register). */
-export class PresentedDeclarationDto {
+export class PresentedDeclarationDto extends DeclarationFieldsDto {
   /** The KvK number of the school named on the declaration (8 digits); it may be no registered school. */
   @IsKvkNumber()
   schoolKvk: string;
-
-  @IsIn(DECLARATION_PURPOSES)
-  purpose: DeclarationPurpose;
-
-  @IsDateOnly()
-  periodStart: string;
-
-  /** On or after periodStart. */
-  @IsDateOnly()
-  periodEnd: string;
-
-  @IsHours(MAX_SUBMITTED_HOURS)
-  hours: number;
-
-  @IsDateOnly()
-  issuedOn: string;
 }
 
 export const PRESENTED_MATCHES = ['REGISTERED', 'NOT_REGISTERED'] as const;

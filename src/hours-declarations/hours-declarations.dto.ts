@@ -11,10 +11,8 @@ import {
 
 const STATUSES: DeclarationStatus[] = ['RECEIVED', 'CHECKED', 'FLAGGED', 'ACCEPTED', 'REJECTED'];
 
-export class CreateHoursDeclarationDto {
-  @IsBsn()
-  learnerBsn: string;
-
+/** What an hours declaration (urenverklaring) states, as the school files it or the learner presents it. */
+export class DeclarationFieldsDto {
   @IsIn(DECLARATION_PURPOSES)
   purpose: DeclarationPurpose;
 
@@ -31,6 +29,11 @@ export class CreateHoursDeclarationDto {
 
   @IsDateOnly()
   issuedOn: string;
+}
+
+export class CreateHoursDeclarationDto extends DeclarationFieldsDto {
+  @IsBsn()
+  learnerBsn: string;
 }
 
 export class ListHoursDeclarationsQuery extends SchoolFilterQuery {
