@@ -7,6 +7,7 @@ import { AttendanceKeyedByLearner1763904500000 } from './1763904500000-attendanc
 import { KeurmerkEventGrounds1763915000000 } from './1763915000000-keurmerk-event-grounds';
 import { Supervision1763915100000 } from './1763915100000-supervision';
 import { DuoVerification1764000000000 } from './1764000000000-duo-verification';
+import { ConsoleSessions1764600000000 } from './1764600000000-console-sessions';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   KeurmerkEventGrounds1763915000000,
   Supervision1763915100000,
   DuoVerification1764000000000,
+  ConsoleSessions1764600000000,
 ];

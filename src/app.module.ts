@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
+import { ConsoleModule } from './console/console.module';
 import { CoreModule } from './core.module';
 import { domainModules } from './domain-modules';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, ...domainModules],
+      imports: [CoreModule.forRoot(config), AuthModule, ...domainModules, ConsoleModule],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }

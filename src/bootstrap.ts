@@ -1,4 +1,4 @@
-import { INestApplication, Logger, UnsupportedMediaTypeException } from '@nestjs/common';
+import { INestApplication, Logger, RequestMethod, UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,6 +10,7 @@ import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { strictValidationPipe } from './common/http/validation';
 import { AppLogger } from './common/logging/app-logger';
 import { AppConfig } from './config/app-config';
+import { mountConsole } from './console/console-http';
 import { migrateWithLock } from './database/data-source';
 import { mountQueueDashboard } from './queue-dashboard/queue-dashboard';
 import { UsersService } from './users/users.service';
@@ -30,9 +31,15 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   });
   app.use(requestLog());
   app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  mountConsole(app);
   app.use(refuseUnreadableBodies(filter));
   mountQueueDashboard(app, `/${API_PREFIX}/admin/queues`);
-  app.setGlobalPrefix(API_PREFIX);
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'console', method: RequestMethod.ALL },
+      { path: 'console/*path', method: RequestMethod.ALL },
+    ],
+  });
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(filter);
   app.enableShutdownHooks();
@@ -71,7 +78,8 @@ function refuseUnreadableBodies(filter: ProblemDetailsFilter) {
     const hasBody =
       req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (!hasBody || req.body !== undefined || type === 'text/csv') return next();
+    const consoleUpload = req.path.startsWith('/console/') && type === 'multipart/form-data';
+    if (!hasBody || req.body !== undefined || type === 'text/csv' || consoleUpload) return next();
     const problem = filter.toProblem(
       new UnsupportedMediaTypeException('The request body must be application/json.'),
     );

@@ -30,8 +30,21 @@ export class AuthService implements OnModuleDestroy {
     });
   }
 
-  /** Failed logins are limited per account and client address: 5 in 15 minutes. */
+  /** `POST /auth/login`: a bearer token for the account. */
   async login(dto: LoginDto, clientIp: string): Promise<TokenResponse> {
+    const user = await this.verifyCredentials(dto, clientIp);
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id, role: user.role, schoolId: user.schoolId },
+      { algorithm: 'HS256', expiresIn: this.config.jwt.expiresInSeconds },
+    );
+    return { accessToken, expiresIn: this.config.jwt.expiresInSeconds };
+  }
+
+  /**
+   * The one password check of the API, the console and the queue dashboard. Failed logins are limited
+   * per account and client address: 5 in 15 minutes.
+   */
+  async verifyCredentials(dto: LoginDto, clientIp: string): Promise<User> {
     const email = dto.email.toLowerCase();
     const failuresKey = `${this.config.queuePrefix}:login-failures:${createHash('sha256').update(`${email}|${clientIp}`).digest('hex')}`;
     const failures = Number((await this.redis.get(failuresKey)) ?? 0);
@@ -48,11 +61,7 @@ export class AuthService implements OnModuleDestroy {
       throw new UnauthorizedProblem('Wrong email or password.');
     }
     await this.redis.del(failuresKey);
-    const accessToken = await this.jwt.signAsync(
-      { sub: user.id, role: user.role, schoolId: user.schoolId },
-      { algorithm: 'HS256', expiresIn: this.config.jwt.expiresInSeconds },
-    );
-    return { accessToken, expiresIn: this.config.jwt.expiresInSeconds };
+    return user;
   }
 
   onModuleDestroy(): void {

@@ -84,6 +84,12 @@ class Environment {
   @IsInt()
   @Min(1)
   WORKER_CONCURRENCY = 2;
+
+  /** Minutes without a request after which a console session ends. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  CONSOLE_IDLE_MINUTES = 30;
 }
 
 export interface AppConfig {
@@ -99,6 +105,7 @@ export interface AppConfig {
   importMaxBytes: number;
   log: { file?: string; level: 'error' | 'warn' | 'log' | 'debug' };
   workerConcurrency: number;
+  console: { idleMinutes: number };
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +147,7 @@ export function loadConfig(
     importMaxBytes: parsed.IMPORT_MAX_BYTES,
     log: { file: parsed.LOG_FILE, level: parsed.LOG_LEVEL as AppConfig['log']['level'] },
     workerConcurrency: parsed.WORKER_CONCURRENCY,
+    console: { idleMinutes: parsed.CONSOLE_IDLE_MINUTES },
   };
 }
 

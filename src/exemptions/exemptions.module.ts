@@ -11,6 +11,6 @@ import { ExemptionsService } from './exemptions.service';
   imports: [TypeOrmModule.forFeature([Exemption, ExemptionTimelineEntry, ConfirmationRequest])],
   controllers: [ExemptionsController, ConfirmationRequestsController],
   providers: [ExemptionWorkflow, ExemptionsService, ConfirmationRequestsService],
-  exports: [ExemptionsService],
+  exports: [ExemptionsService, ConfirmationRequestsService],
 })
 export class ExemptionsModule {}

@@ -10,5 +10,6 @@ import { SupervisionReportService } from './supervision-report.service';
   imports: [SchoolsModule],
   controllers: [ReportsController, SupervisionReportController],
   providers: [ReportsService, SupervisionReportService, CsvInterceptor],
+  exports: [ReportsService],
 })
 export class ReportsModule {}

@@ -9,5 +9,6 @@ import { RulesService } from './rules.service';
   imports: [TypeOrmModule.forFeature([Rule]), ChecksModule],
   controllers: [RulesController],
   providers: [RulesService],
+  exports: [RulesService],
 })
 export class RulesModule {}

@@ -16,6 +16,8 @@ export interface TestUser {
   role: Role;
   schoolId: string | null;
   token: string;
+  /** For signing in to the console. */
+  password: string;
 }
 
 /**
@@ -86,7 +88,11 @@ export class TestApp {
       .set('Authorization', `Bearer ${admin}`)
       .send({ email, password, role, ...(schoolId ? { schoolId } : {}) })
       .expect(201);
-    return { ...(created.body as Omit<TestUser, 'token'>), token: await this.login(email, password) };
+    return {
+      ...(created.body as Omit<TestUser, 'token' | 'password'>),
+      token: await this.login(email, password),
+      password,
+    };
   }
 
   /** A school created by an auditor, optionally with a keurmerk granted from a date. */

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenProblem, UnauthorizedProblem } from '../errors/problems';
 import { Actor, Role, ROLES } from './actor';
-import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY } from './auth.decorators';
+import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY, SESSION_AUTH } from './auth.decorators';
 
 interface TokenClaims {
   sub: string;
@@ -17,7 +17,8 @@ interface TokenClaims {
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Global guard: a valid bearer token on every route not marked @Public, and the route's roles. A SCHOOL user of a
+ * Global guard: a valid bearer token on every route not marked @Public (or, on console pages, a signed-in
+ * session), and the route's roles. One authorisation layer for the API and the console. A SCHOOL user of a
  * school that ceased to exist (closedOn, KvK deregistered) may still read, but submits nothing from the day after.
  */
 @Injectable()
@@ -33,7 +34,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.actor = await this.authenticate(request.headers.authorization);
+    request.actor = this.reflector.getAllAndOverride<boolean>(SESSION_AUTH, targets)
+      ? await this.sessionActor(request)
+      : await this.authenticate(request.headers.authorization);
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(request.actor.role)) throw new ForbiddenProblem();
@@ -51,6 +54,16 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenProblem(
         `The school ceased to exist on ${school.closed_on}; it can no longer submit.`,
       );
+  }
+
+  /** The console's signed-in user, read afresh so a changed role or school takes effect at once. */
+  private async sessionActor(request: AuthenticatedRequest): Promise<Actor> {
+    const userId = request.session?.userId;
+    const [user]: { id: string; role: Role; school_id: string | null }[] = userId
+      ? await this.dataSource.query(`SELECT id, role, school_id FROM users WHERE id = $1`, [userId])
+      : [];
+    if (!user) throw new UnauthorizedProblem('Sign in to the console first.');
+    return { id: user.id, role: user.role, schoolId: user.role === 'SCHOOL' ? user.school_id : null };
   }
 
   private async authenticate(header: string | undefined): Promise<Actor> {
