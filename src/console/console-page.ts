@@ -23,10 +23,13 @@ export function menuFor(role: Role): MenuEntry[] {
 /**
  * A console page controller: served under `/console`, signed in through the console session (the same
  * guard, roles and services as the API), errors as HTML pages, left out of the API's OpenAPI document.
- * With `menu`, the page is in the main menu. Adding a page is this controller and its template.
+ * With `menu` entries, the page is in the main menu of those roles. Adding a page is this controller and its template.
  */
-export function ConsolePage(path: string, menu?: Omit<MenuEntry, 'path'> & { path?: string }): ClassDecorator {
-  if (menu) MENU.push({ ...menu, path: menu.path ?? `/console/${path}` });
+export function ConsolePage(
+  path: string,
+  ...menu: (Omit<MenuEntry, 'path'> & { path?: string })[]
+): ClassDecorator {
+  for (const entry of menu) MENU.push({ ...entry, path: entry.path ?? `/console/${path}` });
   return applyDecorators(
     Controller(path ? `console/${path}` : 'console'),
     SessionAuth(),

@@ -28,6 +28,16 @@ export class ListFlagsQuery extends PageQuery {
   @IsIn(SEVERITIES)
   severity?: Severity;
 
+  /** Flags assigned to this reviewer. */
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  /** `false`: flags nobody has been assigned yet; `true`: assigned ones. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  assigned?: 'true' | 'false';
+
   /** Raised on or after this day (Europe/Amsterdam). */
   @IsOptional()
   @IsDateOnly()

@@ -45,6 +45,8 @@ export class FlagsService {
     if (query.subjectType) qb.andWhere('f.subjectType = :subjectType', { subjectType: query.subjectType });
     if (query.subjectId) qb.andWhere('f.subjectId = :subjectId', { subjectId: query.subjectId });
     if (query.severity) qb.andWhere('f.severity = :severity', { severity: query.severity });
+    if (query.assigneeId) qb.andWhere('f.assigneeId = :assigneeId', { assigneeId: query.assigneeId });
+    if (query.assigned) qb.andWhere(`f.assigneeId IS ${query.assigned === 'true' ? 'NOT ' : ''}NULL`);
     if (query.raisedFrom) qb.andWhere(`${RAISED_DAY} >= :raisedFrom`, { raisedFrom: query.raisedFrom });
     if (query.raisedTo) qb.andWhere(`${RAISED_DAY} <= :raisedTo`, { raisedTo: query.raisedTo });
     const total = await qb.getCount();

@@ -220,6 +220,17 @@ export class SchoolsService {
     return measures.map(measureResponse);
   }
 
+  /** The names of these schools, by id (for lists that name a school per row). */
+  async namesOf(ids: readonly (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows: { id: string; name: string }[] = await this.dataSource.query(
+      `SELECT id, name FROM schools WHERE id = ANY($1::uuid[])`,
+      [wanted],
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   /** Whether the school exists: for services that take a schoolId from staff. */
   async exists(manager: EntityManager, schoolId: string): Promise<boolean> {
     return manager.existsBy(School, { id: schoolId });

@@ -57,6 +57,17 @@ export class UsersService {
   }
 
   /** On start-up: when no user exists, the ADMIN from ADMIN_EMAIL / ADMIN_PASSWORD. */
+  /** The e-mail addresses of these users, by id (who is assigned, who decided). */
+  async emailsOf(ids: readonly (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows: { id: string; email: string }[] = await this.dataSource.query(
+      `SELECT id, email FROM users WHERE id = ANY($1::uuid[])`,
+      [wanted],
+    );
+    return new Map(rows.map((row) => [row.id, row.email]));
+  }
+
   async bootstrapAdmin(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       // Two processes may start at once: serialise on the users table.

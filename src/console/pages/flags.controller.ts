@@ -1,0 +1,155 @@
+import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor, Roles } from '../../common/auth/auth.decorators';
+import { AssignFlagDto, DecideFlagDto, FlagIdParam, ListFlagsQuery } from '../../flags/flags.dto';
+import { FLAG_STATUSES, SEVERITIES } from '../../flags/flag.entity';
+import { FlagsService } from '../../flags/flags.service';
+import { RulesService } from '../../rules/rules.service';
+import { SchoolsService } from '../../schools/schools.service';
+import { UsersService } from '../../users/users.service';
+import { seeOther } from '../console-error.filter';
+import { ConsolePage, REVIEWERS } from '../console-page';
+import { ConsoleSession } from '../console-session';
+import { ConsoleView } from '../console-view';
+import { csvDownload } from '../csv-download';
+import { evidenceTables } from '../evidence';
+import { formDto, pageQuery } from '../form';
+
+/** The largest CSV download of a list: the filtered view, not the whole table. */
+const CSV_MAX_ROWS = 10_000;
+
+/**
+ * Werkvoorraad (reviewers) and Mijn signaleringen (a school: its own flags, redacted as in the API),
+ * and a flag's page (Signalering) with its evidence, timeline and the review actions the role may take.
+ */
+@ConsolePage(
+  'flags',
+  { label: 'Werkvoorraad', roles: REVIEWERS, order: 10 },
+  { label: 'Mijn signaleringen', roles: ['SCHOOL'], order: 30 },
+)
+export class FlagsPageController {
+  constructor(
+    private readonly flags: FlagsService,
+    private readonly rules: RulesService,
+    private readonly schools: SchoolsService,
+    private readonly users: UsersService,
+    private readonly session: ConsoleSession,
+    private readonly view: ConsoleView,
+  ) {}
+
+  @Get()
+  async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { query, clean } = await pageQuery(ListFlagsQuery, req);
+    if (clean) return seeOther(res, clean);
+    const page = await this.flags.list(actor, query);
+    const [schoolNames, assignees, rules, schools] = await Promise.all([
+      this.schools.namesOf(page.items.map((flag) => flag.schoolId)),
+      actor.role === 'SCHOOL' ? new Map<string, string>() : this.users.emailsOf(page.items.map((f) => f.assigneeId)),
+      this.rules.list(),
+      actor.role === 'SCHOOL' ? undefined : this.schools.list(actor, { page: 1, pageSize: 500 }),
+    ]);
+    res.type('html').send(
+      this.view.page(req, 'flags', actor.role === 'SCHOOL' ? 'Mijn signaleringen' : 'Werkvoorraad', {
+        page,
+        query,
+        schoolNames,
+        assignees,
+        ruleCodes: rules.map((rule) => rule.code),
+        schools: schools?.items ?? [],
+        severities: SEVERITIES,
+        statuses: FLAG_STATUSES,
+        csvUrl: `/console/flags/download.csv${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`,
+      }),
+    );
+  }
+
+  @Get('download.csv')
+  async csv(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { query } = await pageQuery(ListFlagsQuery, req);
+    const rows = [];
+    for (let page = 1; rows.length < CSV_MAX_ROWS; page++) {
+      const batch = await this.flags.list(actor, { ...query, page, pageSize: 500 });
+      rows.push(...batch.items);
+      if (batch.items.length < 500) break;
+    }
+    const schoolNames = await this.schools.namesOf(rows.map((flag) => flag.schoolId));
+    csvDownload(
+      res,
+      'signaleringen.csv',
+      ['id', 'regel', 'ernst', 'status', 'school', 'onderwerp', 'onderwerpId', 'periodeVan', 'periodeTot', 'gesignaleerd', 'toelichting'],
+      rows.slice(0, CSV_MAX_ROWS).map((flag) => ({
+        id: flag.id,
+        regel: flag.rule,
+        ernst: flag.severity,
+        status: flag.status,
+        school: flag.schoolId ? (schoolNames.get(flag.schoolId) ?? flag.schoolId) : '',
+        onderwerp: flag.subjectType,
+        onderwerpId: flag.subjectId,
+        periodeVan: flag.period?.from ?? '',
+        periodeTot: flag.period?.to ?? '',
+        gesignaleerd: flag.raisedAt.toISOString(),
+        toelichting: flag.explanation,
+      })),
+    );
+  }
+
+  @Get(':id')
+  async show(@CurrentActor() actor: Actor, @Param() { id }: FlagIdParam, @Req() req: Request): Promise<string> {
+    const flag = await this.flags.get(actor, id);
+    const [schoolNames, people, rules] = await Promise.all([
+      this.schools.namesOf([flag.schoolId]),
+      actor.role === 'SCHOOL'
+        ? new Map<string, string>()
+        : this.users.emailsOf([flag.assigneeId, flag.decision?.decidedBy ?? null, ...flag.history.map((e) => e.actorId)]),
+      this.rules.list(),
+    ]);
+    const reviewer = REVIEWERS.includes(actor.role);
+    const open = flag.status === 'OPEN' || flag.status === 'IN_REVIEW';
+    return this.view.page(req, 'flag', `Signalering ${flag.rule}`, {
+      flag,
+      rule: rules.find((rule) => rule.code === flag.rule),
+      schoolName: flag.schoolId ? schoolNames.get(flag.schoolId) : undefined,
+      people,
+      evidence: evidenceTables(flag.evidence),
+      can: {
+        assign: reviewer && open && flag.assigneeId !== actor.id,
+        decide: reviewer && open,
+      },
+    });
+  }
+
+  @Post(':id/assignment')
+  @Roles('AUDITOR', 'DUO', 'ADMIN')
+  async assign(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: FlagIdParam,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.flags.assign(actor, id, new AssignFlagDto());
+    this.session.flash(req, 'ok', 'De signalering is aan u toegewezen.');
+    seeOther(res, `/console/flags/${id}`);
+  }
+
+  @Post(':id/decision')
+  @Roles('AUDITOR', 'DUO', 'ADMIN')
+  async decide(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: FlagIdParam,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const dto = await formDto(DecideFlagDto, body);
+    const decided = await this.flags.decide(actor, id, dto);
+    this.session.flash(
+      req,
+      'ok',
+      decided.status === dto.outcome
+        ? `De signalering is ${dto.outcome === 'CONFIRMED' ? 'bevestigd' : 'afgewezen'}.`
+        : 'Uw besluit is vastgelegd.',
+    );
+    seeOther(res, `/console/flags/${id}`);
+  }
+}
