@@ -8,7 +8,10 @@ import { ConsoleView } from './console-view';
 /** The stylesheets and the one script the console loads, from their packages: nothing from elsewhere. */
 const ASSETS: Record<string, { module: string; type: string }> = {
   'utrecht.css': { module: '@utrecht/component-library-css/dist/index.css', type: 'text/css' },
-  'theme.css': { module: '@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css', type: 'text/css' },
+  'theme.css': {
+    module: '@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css',
+    type: 'text/css',
+  },
   'button.css': { module: '@nl-design-system-candidate/button-css/button.css', type: 'text/css' },
   'link.css': { module: '@nl-design-system-candidate/link-css/link.css', type: 'text/css' },
   'heading.css': { module: '@nl-design-system-candidate/heading-css/heading.css', type: 'text/css' },
@@ -32,7 +35,9 @@ export function mountConsole(app: INestApplication): void {
   app.use('/console/assets/:name', (req: Request<{ name: string }>, res: Response) => {
     const asset = Object.hasOwn(ASSET_FILES, req.params.name) ? ASSET_FILES[req.params.name] : undefined;
     if (!asset) return res.status(404).type('text/plain').send('Not found');
-    res.sendFile(asset.file, { headers: { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' } });
+    res.sendFile(asset.file, {
+      headers: { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=3600' },
+    });
   });
   app.use(
     '/console',
@@ -66,7 +71,8 @@ export function mountConsole(app: INestApplication): void {
         .send(
           view.page(req, 'error', 'Geen toegang', {
             status: 403,
-            message: 'Het formulier is verlopen of komt niet van deze site (CSRF-token ontbreekt). Laad de pagina opnieuw.',
+            message:
+              'Het formulier is verlopen of komt niet van deze site (CSRF-token ontbreekt). Laad de pagina opnieuw.',
           }),
         );
     }),

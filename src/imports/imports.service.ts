@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -67,7 +67,17 @@ export class ImportsService {
       );
     const max = this.config.importMaxBytes;
     if (Number(request.headers['content-length'] ?? 0) > max) throw tooLarge(max);
+    const received = await this.receive(actor, kind, request);
+    rememberStreamedBodySha256(request, received.fileSha256);
+    return { id: received.id };
+  }
 
+  /**
+   * Streams a CSV file (the request body, or a console upload's file part) to disk, records the import
+   * (audited) and queues it. Over the size limit: 413, nothing kept.
+   */
+  async receive(actor: Actor, kind: ImportKindName, body: Readable): Promise<{ id: string; fileSha256: string }> {
+    const max = this.config.importMaxBytes;
     const id = randomUUID();
     const directory = join(this.config.uploadDir, 'imports');
     await mkdir(directory, { recursive: true });
@@ -84,7 +94,7 @@ export class ImportsService {
       },
     });
     try {
-      await pipeline(request, meter, createWriteStream(filePath));
+      await pipeline(body, meter, createWriteStream(filePath));
       if (bytes > max) throw tooLarge(max);
     } catch (error) {
       await rm(filePath, { force: true });
@@ -92,7 +102,6 @@ export class ImportsService {
     }
 
     const fileSha256 = sha256.digest('hex');
-    rememberStreamedBodySha256(request, fileSha256);
     const schoolId = actor.role === 'SCHOOL' ? actor.schoolId : null;
     const saved = await this.dataSource.transaction(async (manager) => {
       await manager.insert(Import, {
@@ -114,7 +123,17 @@ export class ImportsService {
       return created;
     });
     await this.jobs.enqueue(JobName.RunImport, { importId: saved.id }, { jobId: `import-${saved.id}` });
-    return { id: saved.id };
+    return { id: saved.id, fileSha256 };
+  }
+
+  /** The caller's latest imports, newest first (a school: its own). */
+  async recent(actor: Actor, limit: number): Promise<ImportResponse[]> {
+    const imports = await this.dataSource.getRepository(Import).find({
+      where: actor.role === 'SCHOOL' ? { schoolId: actor.schoolId as string } : {},
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+    return imports.map(importResponse);
   }
 
   async get(actor: Actor, id: string): Promise<ImportResponse> {

@@ -60,6 +60,13 @@ export class TestApp {
     return this.dataSource.query(text, params);
   }
 
+  /** Listens on a free loopback port (for a real browser) and gives the base URL. */
+  async listen(): Promise<string> {
+    await this.app.listen(0, '127.0.0.1');
+    const address = this.app.getHttpServer().address() as { port: number };
+    return `http://127.0.0.1:${address.port}`;
+  }
+
   async startWorker(): Promise<void> {
     this.worker ??= await startWorker(this.config);
   }

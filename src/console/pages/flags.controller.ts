@@ -45,7 +45,9 @@ export class FlagsPageController {
     const page = await this.flags.list(actor, query);
     const [schoolNames, assignees, rules, schools] = await Promise.all([
       this.schools.namesOf(page.items.map((flag) => flag.schoolId)),
-      actor.role === 'SCHOOL' ? new Map<string, string>() : this.users.emailsOf(page.items.map((f) => f.assigneeId)),
+      actor.role === 'SCHOOL'
+        ? new Map<string, string>()
+        : this.users.emailsOf(page.items.map((f) => f.assigneeId)),
       this.rules.list(),
       actor.role === 'SCHOOL' ? undefined : this.schools.list(actor, { page: 1, pageSize: 500 }),
     ]);
@@ -77,7 +79,19 @@ export class FlagsPageController {
     csvDownload(
       res,
       'signaleringen.csv',
-      ['id', 'regel', 'ernst', 'status', 'school', 'onderwerp', 'onderwerpId', 'periodeVan', 'periodeTot', 'gesignaleerd', 'toelichting'],
+      [
+        'id',
+        'regel',
+        'ernst',
+        'status',
+        'school',
+        'onderwerp',
+        'onderwerpId',
+        'periodeVan',
+        'periodeTot',
+        'gesignaleerd',
+        'toelichting',
+      ],
       rows.slice(0, CSV_MAX_ROWS).map((flag) => ({
         id: flag.id,
         regel: flag.rule,
@@ -95,13 +109,21 @@ export class FlagsPageController {
   }
 
   @Get(':id')
-  async show(@CurrentActor() actor: Actor, @Param() { id }: FlagIdParam, @Req() req: Request): Promise<string> {
+  async show(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: FlagIdParam,
+    @Req() req: Request,
+  ): Promise<string> {
     const flag = await this.flags.get(actor, id);
     const [schoolNames, people, rules] = await Promise.all([
       this.schools.namesOf([flag.schoolId]),
       actor.role === 'SCHOOL'
         ? new Map<string, string>()
-        : this.users.emailsOf([flag.assigneeId, flag.decision?.decidedBy ?? null, ...flag.history.map((e) => e.actorId)]),
+        : this.users.emailsOf([
+            flag.assigneeId,
+            flag.decision?.decidedBy ?? null,
+            ...flag.history.map((e) => e.actorId),
+          ]),
       this.rules.list(),
     ]);
     const reviewer = REVIEWERS.includes(actor.role);

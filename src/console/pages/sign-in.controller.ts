@@ -38,7 +38,12 @@ export class SignInController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Req() req: Request, @Res() res: Response, @Body() body: unknown, @Ip() ip: string): Promise<void> {
+  async login(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: unknown,
+    @Ip() ip: string,
+  ): Promise<void> {
     const fields = (body ?? {}) as Record<string, unknown>;
     const email = typeof fields.email === 'string' ? fields.email : '';
     try {
@@ -52,7 +57,10 @@ export class SignInController {
         error.status === 429
           ? 'Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.'
           : 'Onjuist e-mailadres of wachtwoord.';
-      res.status(error.status === 429 ? 429 : 401).type('html').send(this.loginPage(req, email, message));
+      res
+        .status(error.status === 429 ? 429 : 401)
+        .type('html')
+        .send(this.loginPage(req, email, message));
     }
   }
 

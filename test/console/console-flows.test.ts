@@ -1,0 +1,294 @@
+/// <reference lib="dom" />
+import { accessibilityViolations, BrowserSession } from '../support/browser';
+import { checksSettled, flags } from '../support/checks';
+import {
+  newContract,
+  newDeclaration,
+  newGroup,
+  newLesson,
+  newSchoolWithUser,
+  newTeacher,
+  SchoolWithUser,
+  validBsn,
+} from '../support/factories';
+import { bearer, TestApp, TestUser } from '../support/test-app';
+
+const API = '/api/v1';
+
+/**
+ * The console in a real Chromium against the real API, worker and database: what an auditor, DUO and a
+ * school do in it, checked in the browser and then through the API and the audit log.
+ */
+// A real browser, a worker and a busy 2-core machine: these flows take seconds each.
+jest.setTimeout(180_000);
+
+describe('console in the browser', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let a: SchoolWithUser;
+  let b: SchoolWithUser;
+  let auditor: TestUser;
+  let duo: TestUser;
+  let browser: BrowserSession;
+
+  /** A learner with 6 hours of lessons in January 2024 at school `s`, and their declaration of them. */
+  async function declared(
+    s: SchoolWithUser,
+    n: number,
+    withContract: boolean,
+  ): Promise<{ bsn: string; declarationId: string }> {
+    const bsn = validBsn(700 + n);
+    if (withContract) await newContract(t, s.schoolUser, { learnerBsn: bsn });
+    const groupCode = (await newGroup(t, s.schoolUser)).code;
+    const teacherReference = (await newTeacher(t, s.schoolUser)).reference;
+    for (const day of ['2024-01-08', '2024-01-15']) {
+      await newLesson(t, s.schoolUser, {
+        groupCode,
+        teacherReference,
+        startsAt: `${day}T09:00:00+01:00`,
+        endsAt: `${day}T12:00:00+01:00`,
+        attendeeBsns: [bsn],
+      });
+    }
+    const declaration = await newDeclaration(t, s.schoolUser, {
+      learnerBsn: bsn,
+      periodStart: '2024-01-01',
+      periodEnd: '2024-01-31',
+      hours: withContract ? 6 : 9,
+      issuedOn: '2024-02-01',
+    });
+    return { bsn, declarationId: declaration.id };
+  }
+
+  beforeAll(async () => {
+    t = await TestApp.start({ worker: true });
+    baseUrl = await t.listen();
+    a = await newSchoolWithUser(t, {
+      grantedFrom: '2020-01-01',
+      name: 'Taalschool <script>alert(1)</script> "><img src=x onerror=alert(2)>',
+    });
+    b = await newSchoolWithUser(t, { grantedFrom: '2020-01-01', name: 'Taalschool Beta' });
+    auditor = await t.user('AUDITOR');
+    duo = await t.user('DUO');
+    await declared(a, 1, false);
+    await declared(b, 2, false);
+    await checksSettled(t);
+  });
+  beforeEach(async () => {
+    browser = await BrowserSession.open();
+  });
+  afterEach(() => browser.close());
+  afterAll(() => t.close());
+
+  it('lets an auditor filter the Werkvoorraad by rule, open a flag, assign it and dismiss it with a reason', async () => {
+    const { page } = browser;
+    await browser.signIn(baseUrl, auditor.email, auditor.password);
+    expect(new URL(page.url()).pathname).toBe('/console/flags');
+    await page.getByRole('heading', { level: 1, name: 'Werkvoorraad' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByLabel('Regel').selectOption('DECLARED_HOURS_EXCEED_ATTENDANCE');
+    await page.getByRole('button', { name: 'Filteren' }).click();
+    await page.waitForURL(/rule=DECLARED_HOURS_EXCEED_ATTENDANCE/);
+    expect(new URL(page.url()).search).toBe('?rule=DECLARED_HOURS_EXCEED_ATTENDANCE');
+    const table = page.getByRole('table', { name: 'Signaleringen' });
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+
+    await rows.first().getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: /Signalering/ }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const flagId = new URL(page.url()).pathname.split('/').pop() as string;
+
+    await page.getByRole('button', { name: 'Aan mij toewijzen' }).click();
+    await page.getByText('De signalering is aan u toegewezen.').waitFor();
+    expect(await page.getByRole('button', { name: 'Aan mij toewijzen' }).count()).toBe(0);
+
+    await page.getByLabel('Motivering').fill('Lesregistratie klopt na controle van de presentielijst.');
+    await page.getByRole('button', { name: 'Afwijzen' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('status').textContent()).toContain('De signalering is afgewezen.');
+
+    const flag = await t.http
+      .get(`${API}/flags/${flagId}`)
+      .set(...bearer(auditor))
+      .expect(200);
+    expect(flag.body).toMatchObject({ status: 'DISMISSED', assigneeId: auditor.id });
+    expect(flag.body.decision).toMatchObject({
+      outcome: 'DISMISSED',
+      reason: 'Lesregistratie klopt na controle van de presentielijst.',
+      decidedBy: auditor.id,
+    });
+    const audit = await t.http
+      .get(`${API}/audit-events`)
+      .query({ subjectType: 'FLAG', subjectId: flagId })
+      .set(...bearer(auditor))
+      .expect(200);
+    expect(audit.body.items.map((e: { action: string; actorId: string }) => [e.action, e.actorId])).toEqual(
+      expect.arrayContaining([
+        ['ASSIGNED', auditor.id],
+        ['DECIDED', auditor.id],
+      ]),
+    );
+  });
+
+  it('lets a school answer "Nee, niet afgegeven" to DUO, which refuses the exemption with a forgery report', async () => {
+    const { bsn, declarationId } = await declared(a, 3, true);
+    await checksSettled(t);
+    const created = await t.http
+      .post(`${API}/exemptions`)
+      .set(...bearer(duo))
+      .send({ learnerBsn: bsn, grounds: 'AGI', declarationIds: [declarationId], examAttempts: 3 })
+      .expect(201);
+    expect(created.body.status).toBe('AWAITING_SCHOOL');
+
+    const duoBrowser = await BrowserSession.open();
+    try {
+      await duoBrowser.signIn(baseUrl, duo.email, duo.password);
+      await duoBrowser.page.goto(`${baseUrl}/console/exemptions/${created.body.id}`);
+      await duoBrowser.page.getByText('Wacht op taalschool').first().waitFor();
+      expect(await accessibilityViolations(duoBrowser.page)).toEqual([]);
+    } finally {
+      await duoBrowser.close();
+    }
+
+    const { page } = browser;
+    await browser.signIn(baseUrl, a.schoolUser.email, a.schoolUser.password);
+    expect(new URL(page.url()).pathname).toBe('/console/school');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page
+      .getByRole('navigation', { name: 'Hoofdmenu' })
+      .getByRole('link', { name: 'Bevestigingsverzoeken' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Bevestigingsverzoeken' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Nee, niet afgegeven' }).click();
+    await page.getByText('niet door u afgegeven').waitFor();
+
+    const exemption = await t.http
+      .get(`${API}/exemptions/${created.body.id}`)
+      .set(...bearer(duo))
+      .expect(200);
+    expect(exemption.body.status).toBe('REFUSED');
+    const reports = await t.sql(
+      `SELECT declaration_id, school_id FROM forgery_reports WHERE exemption_id = $1`,
+      [created.body.id],
+    );
+    expect(reports).toEqual([{ declaration_id: declarationId, school_id: a.school.id }]);
+    const declaration = await t.http
+      .get(`${API}/hours-declarations/${declarationId}`)
+      .set(...bearer(duo))
+      .expect(200);
+    expect(declaration.body.status).toBe('REJECTED');
+  });
+
+  it("shows a school the 404 page for another school's flag", async () => {
+    const [foreign] = await flags(t, auditor, { schoolId: b.school.id });
+    const { page } = browser;
+    await browser.signIn(baseUrl, a.schoolUser.email, a.schoolUser.password);
+    const response = await page.goto(`${baseUrl}/console/flags/${foreign.id}`);
+    expect(response?.status()).toBe(404);
+    await page.getByRole('heading', { level: 1, name: 'Niet gevonden' }).waitFor();
+    expect(await page.content()).not.toContain('Taalschool Beta');
+    const own = await page.goto(`${baseUrl}/console/flags`);
+    expect(own?.status()).toBe(200);
+    expect(await page.getByRole('table', { name: 'Signaleringen' }).locator('tbody tr').count()).toBe(
+      (await flags(t, a.schoolUser)).length,
+    );
+    // A reviewer-only page: the role may not, and the menu does not offer it.
+    expect((await page.goto(`${baseUrl}/console/dashboard`))?.status()).toBe(403);
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Hoofdmenu' })
+        .getByRole('link', { name: 'Dashboard' })
+        .count(),
+    ).toBe(0);
+  });
+
+  it('refuses a POST without the CSRF token with 403 and changes nothing', async () => {
+    const [open] = await flags(t, auditor, { schoolId: b.school.id, status: 'OPEN' });
+    const { page } = browser;
+    await browser.signIn(baseUrl, auditor.email, auditor.password);
+    const response = await page.request.post(`${baseUrl}/console/flags/${open.id}/assignment`, { form: {} });
+    expect(response.status()).toBe(403);
+    const forged = await page.request.post(`${baseUrl}/console/flags/${open.id}/assignment`, {
+      form: { _csrf: 'not-the-token' },
+    });
+    expect(forged.status()).toBe(403);
+    const after = await t.http
+      .get(`${API}/flags/${open.id}`)
+      .set(...bearer(auditor))
+      .expect(200);
+    expect(after.body).toMatchObject({ status: 'OPEN', assigneeId: null });
+  });
+
+  it('creates no session for a wrong password', async () => {
+    const { page } = browser;
+    const before = await t.sql(`SELECT count(*)::int AS n FROM console_sessions`);
+    await page.goto(`${baseUrl}/console/login`);
+    await page.getByLabel('E-mailadres').fill(auditor.email);
+    await page.getByLabel('Wachtwoord').fill('not-the-password');
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    await page.getByText('Onjuist e-mailadres of wachtwoord.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await browser.context.cookies()).toEqual([]);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM console_sessions`)).toEqual(before);
+    expect((await page.goto(`${baseUrl}/console/flags`))?.url()).toBe(`${baseUrl}/console/login`);
+  });
+
+  it('escapes hostile text from a school on every page that shows it', async () => {
+    const { page } = browser;
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await browser.signIn(baseUrl, auditor.email, auditor.password);
+    for (const path of [
+      '/console/flags',
+      `/console/schools/${a.school.id}`,
+      '/console/schools',
+      '/console/dashboard',
+    ]) {
+      await page.goto(`${baseUrl}${path}`);
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+    }
+    await page.goto(`${baseUrl}/console/schools/${a.school.id}`);
+    await page.getByRole('heading', { level: 1, name: /Taalschool <script>/ }).waitFor();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('can be used with the keyboard alone: Werkvoorraad to a flag and its actions', async () => {
+    const { page } = browser;
+    await browser.signIn(baseUrl, auditor.email, auditor.password);
+    await page.goto(`${baseUrl}/console/flags`);
+    // The skip link is the first stop and jumps to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Naar de inhoud');
+    await page.keyboard.press('Enter');
+    /** Tabs until a link or button with this text has the focus. */
+    const reached = async (name: string | RegExp, max = 80): Promise<void> => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        const [tag, text] = await page.evaluate(() => [
+          document.activeElement?.tagName ?? '',
+          document.activeElement?.textContent?.trim() ?? '',
+        ]);
+        if (['A', 'BUTTON'].includes(tag) && (typeof name === 'string' ? text === name : name.test(text)))
+          return;
+      }
+      throw new Error(`never reached ${String(name)} with Tab`);
+    };
+    await reached(/Meer uren verklaard dan gevolgd/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/flags\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: /Signalering/ }).waitFor();
+    await reached('Aan mij toewijzen');
+    const focusOutline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    );
+    expect(focusOutline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.getByText('De signalering is aan u toegewezen.').waitFor();
+  });
+});
