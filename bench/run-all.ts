@@ -64,6 +64,28 @@ const BENCHES: Bench[] = [
       );
     },
   },
+  {
+    file: 'bench/console.bench.ts',
+    title:
+      "Console: the Werkvoorraad's first page and a flag's page on the national data set, next to the API",
+    target: 'issue 10: p95 under 150 ms for both pages',
+    args: (quick) => (quick ? ['--quick'] : []),
+    summary: (result) => {
+      const r = result as {
+        flags: number;
+        console: {
+          werkvoorraadFirstPage: { p50Ms: number; p95Ms: number };
+          flagPage: { p50Ms: number; p95Ms: number };
+        };
+        api: { flagsFirstPage: { p50Ms: number; p95Ms: number }; flag: { p50Ms: number; p95Ms: number } };
+      };
+      return (
+        `${r.flags} flags; Werkvoorraad p50 ${r.console.werkvoorraadFirstPage.p50Ms} ms, p95 ${r.console.werkvoorraadFirstPage.p95Ms} ms ` +
+        `(API GET /flags p95 ${r.api.flagsFirstPage.p95Ms} ms); flag page p50 ${r.console.flagPage.p50Ms} ms, p95 ${r.console.flagPage.p95Ms} ms ` +
+        `(API GET /flags/{id} p95 ${r.api.flag.p95Ms} ms)`
+      );
+    },
+  },
 ];
 
 interface Outcome {

@@ -406,6 +406,9 @@ async function main(): Promise<void> {
   );
 
   heading('Explore');
+  console.log(`  Console          ${baseUrl}/console   (sign in with the accounts below)`);
+  console.log(`    Werkvoorraad   ${baseUrl}/console/flags   Dashboard ${baseUrl}/console/dashboard`);
+  console.log(`    a school       ${baseUrl}/console/school (as a school user)`);
   console.log(`  API docs         ${baseUrl}/api/v1/docs   (OpenAPI: ${baseUrl}/api/v1/openapi.json)`);
   console.log(
     `  Queue dashboard  ${baseUrl}/api/v1/admin/queues   (ADMIN: log in with the admin e-mail and password)`,

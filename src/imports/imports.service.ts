@@ -76,7 +76,11 @@ export class ImportsService {
    * Streams a CSV file (the request body, or a console upload's file part) to disk, records the import
    * (audited) and queues it. Over the size limit: 413, nothing kept.
    */
-  async receive(actor: Actor, kind: ImportKindName, body: Readable): Promise<{ id: string; fileSha256: string }> {
+  async receive(
+    actor: Actor,
+    kind: ImportKindName,
+    body: Readable,
+  ): Promise<{ id: string; fileSha256: string }> {
     const max = this.config.importMaxBytes;
     const id = randomUUID();
     const directory = join(this.config.uploadDir, 'imports');
