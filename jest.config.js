@@ -16,5 +16,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,
-  testTimeout: 60000,
+  // Generous: a test file boots an API (and a worker) and hashes passwords; a busy 2-core machine is slow.
+  testTimeout: 180000,
 };

@@ -261,7 +261,7 @@ describe('console in the browser', () => {
   it('can be used with the keyboard alone: Werkvoorraad to a flag and its actions', async () => {
     const { page } = browser;
     await browser.signIn(baseUrl, auditor.email, auditor.password);
-    await page.goto(`${baseUrl}/console/flags`);
+    await page.goto(`${baseUrl}/console/flags?status=OPEN`);
     // The skip link is the first stop and jumps to the content.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Naar de inhoud');
@@ -279,7 +279,7 @@ describe('console in the browser', () => {
       }
       throw new Error(`never reached ${String(name)} with Tab`);
     };
-    await reached(/Meer uren verklaard dan gevolgd/);
+    await reached(/Meer uren verklaard dan gevolgd|Urenverklaring zonder contract bij DUO/);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/console\/flags\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { level: 1, name: /Signalering/ }).waitFor();
@@ -290,5 +290,13 @@ describe('console in the browser', () => {
     expect(focusOutline).not.toBe('none');
     await page.keyboard.press('Enter');
     await page.getByText('De signalering is aan u toegewezen.').waitFor();
+    // The decision, by keyboard: the Motivering field, then Afwijzen.
+    for (let i = 0; i < 80 && (await page.evaluate(() => document.activeElement?.id)) !== 'reason'; i++)
+      await page.keyboard.press('Tab');
+    await page.keyboard.type('Met het toetsenbord afgewezen.');
+    await reached('Afwijzen');
+    await page.keyboard.press('Enter');
+    await page.waitForLoadState('load');
+    expect(await page.getByRole('status').textContent()).toContain('De signalering is afgewezen.');
   });
 });

@@ -35,14 +35,19 @@ describe('console pages on the demo data', () => {
     const response = await browser.page.goto(`${baseUrl}${path}`);
     expect({ path, status: response?.status() }).toEqual({ path, status: 200 });
     await browser.page.getByRole('heading', { level: 1, name: heading }).waitFor();
-    expect({ path, violations: await accessibilityViolations(browser.page) }).toEqual({ path, violations: [] });
+    expect({ path, violations: await accessibilityViolations(browser.page) }).toEqual({
+      path,
+      violations: [],
+    });
   }
 
   it('shows the reviewer pages, accessible, and takes the README screenshots', async () => {
     const { page } = browser;
     await browser.signIn(baseUrl, DEMO_USERS.auditor.email, DEMO_USERS.auditor.password);
     await visit('/console/flags', 'Werkvoorraad');
-    expect(await page.getByRole('table', { name: 'Signaleringen' }).locator('tbody tr').count()).toBeGreaterThan(10);
+    expect(
+      await page.getByRole('table', { name: 'Signaleringen' }).locator('tbody tr').count(),
+    ).toBeGreaterThan(10);
     await page.screenshot({ path: 'docs/console-werkvoorraad.png' });
 
     await page.goto(`${baseUrl}/console/flags?rule=GROUP_SIZE_EXCEEDED`);
@@ -81,11 +86,15 @@ describe('console pages on the demo data', () => {
 
   it('downloads the Werkvoorraad as CSV with the filter of the page', async () => {
     await browser.signIn(baseUrl, DEMO_USERS.auditor.email, DEMO_USERS.auditor.password);
-    const response = await browser.page.request.get(`${baseUrl}/console/flags/download.csv?rule=GROUP_SIZE_EXCEEDED`);
+    const response = await browser.page.request.get(
+      `${baseUrl}/console/flags/download.csv?rule=GROUP_SIZE_EXCEEDED`,
+    );
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toMatch(/^text\/csv/);
     const lines = (await response.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('id,regel,ernst,status,school,onderwerp,onderwerpId,periodeVan,periodeTot,gesignaleerd,toelichting');
+    expect(lines[0]).toBe(
+      'id,regel,ernst,status,school,onderwerp,onderwerpId,periodeVan,periodeTot,gesignaleerd,toelichting',
+    );
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.slice(1).every((line) => line.split(',')[1] === 'GROUP_SIZE_EXCEEDED')).toBe(true);
   });
