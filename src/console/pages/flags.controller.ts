@@ -115,8 +115,9 @@ export class FlagsPageController {
     @Req() req: Request,
   ): Promise<string> {
     const flag = await this.flags.get(actor, id);
+    const records = (flag.evidence as { records?: { schoolId?: string | null }[] }).records ?? [];
     const [schoolNames, people, rules] = await Promise.all([
-      this.schools.namesOf([flag.schoolId]),
+      this.schools.namesOf([flag.schoolId, ...records.map((record) => record.schoolId ?? null)]),
       actor.role === 'SCHOOL'
         ? new Map<string, string>()
         : this.users.emailsOf([
@@ -132,6 +133,7 @@ export class FlagsPageController {
       flag,
       rule: rules.find((rule) => rule.code === flag.rule),
       schoolName: flag.schoolId ? schoolNames.get(flag.schoolId) : undefined,
+      schoolNames,
       people,
       evidence: evidenceTables(flag.evidence),
       can: {
