@@ -64,6 +64,8 @@ export class SignInController {
     }
   }
 
+  /** Public to the guard (the session and its CSRF token are all it needs): a closed school's user may still leave. */
+  @Public()
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.session.signOut(req, res);
