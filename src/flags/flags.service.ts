@@ -49,14 +49,18 @@ export class FlagsService {
     if (query.assigned) qb.andWhere(`f.assigneeId IS ${query.assigned === 'true' ? 'NOT ' : ''}NULL`);
     if (query.raisedFrom) qb.andWhere(`${RAISED_DAY} >= :raisedFrom`, { raisedFrom: query.raisedFrom });
     if (query.raisedTo) qb.andWhere(`${RAISED_DAY} <= :raisedTo`, { raisedTo: query.raisedTo });
-    const total = await qb.getCount();
-    const flags = await qb
-      .orderBy(REVIEW_ORDER)
-      .addOrderBy('f.raisedAt', 'ASC')
-      .addOrderBy('f.id', 'ASC')
-      .offset((query.page - 1) * query.pageSize)
-      .limit(query.pageSize)
-      .getMany();
+    // The count and the page on two connections at once: the answer waits for the slower, not for both.
+    const [total, flags] = await Promise.all([
+      qb.getCount(),
+      qb
+        .clone()
+        .orderBy(REVIEW_ORDER)
+        .addOrderBy('f.raisedAt', 'ASC')
+        .addOrderBy('f.id', 'ASC')
+        .offset((query.page - 1) * query.pageSize)
+        .limit(query.pageSize)
+        .getMany(),
+    ]);
     return pageOf(
       flags.map((f) => this.toResponse(actor, f)),
       total,

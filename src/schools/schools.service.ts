@@ -220,6 +220,11 @@ export class SchoolsService {
     return measures.map(measureResponse);
   }
 
+  /** Every school's id and name, by name: for choosing one (a filter), without the keurmerk status per school. */
+  directory(): Promise<{ id: string; name: string }[]> {
+    return this.dataSource.query(`SELECT id, name FROM schools ORDER BY name, id`);
+  }
+
   /** The names of these schools, by id (for lists that name a school per row). */
   async namesOf(ids: readonly (string | null)[]): Promise<Map<string, string>> {
     const wanted = [...new Set(ids.filter((id): id is string => id !== null))];

@@ -42,14 +42,15 @@ export class FlagsPageController {
   async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { query, clean } = await pageQuery(ListFlagsQuery, req);
     if (clean) return seeOther(res, clean);
+    // What the filters offer does not depend on the page: read it meanwhile.
+    const choices = Promise.all([this.rules.list(), actor.role === 'SCHOOL' ? [] : this.schools.directory()]);
     const page = await this.flags.list(actor, query);
-    const [schoolNames, assignees, rules, schools] = await Promise.all([
+    const [schoolNames, assignees, [rules, schools]] = await Promise.all([
       this.schools.namesOf(page.items.map((flag) => flag.schoolId)),
       actor.role === 'SCHOOL'
         ? new Map<string, string>()
         : this.users.emailsOf(page.items.map((f) => f.assigneeId)),
-      this.rules.list(),
-      actor.role === 'SCHOOL' ? undefined : this.schools.list(actor, { page: 1, pageSize: 500 }),
+      choices,
     ]);
     res.type('html').send(
       this.view.page(req, 'flags', actor.role === 'SCHOOL' ? 'Mijn signaleringen' : 'Werkvoorraad', {
@@ -58,7 +59,7 @@ export class FlagsPageController {
         schoolNames,
         assignees,
         ruleCodes: rules.map((rule) => rule.code),
-        schools: schools?.items ?? [],
+        schools,
         severities: SEVERITIES,
         statuses: FLAG_STATUSES,
         csvUrl: `/console/flags/download.csv${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`,
