@@ -8,6 +8,7 @@ import { KeurmerkEventGrounds1763915000000 } from './1763915000000-keurmerk-even
 import { Supervision1763915100000 } from './1763915100000-supervision';
 import { DuoVerification1764000000000 } from './1764000000000-duo-verification';
 import { ConsoleSessions1764600000000 } from './1764600000000-console-sessions';
+import { Hardening1764700000000 } from './1764700000000-hardening';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Supervision1763915100000,
   DuoVerification1764000000000,
   ConsoleSessions1764600000000,
+  Hardening1764700000000,
 ];

@@ -1,4 +1,5 @@
-import { newSchoolWithUser, SchoolWithUser } from './support/factories';
+import { newSchoolWithUser, SchoolWithUser, validBsn } from './support/factories';
+import { declaration, duoPayment } from './support/review-fixtures';
 import { bearer, TestApp } from './support/test-app';
 
 describe('Idempotency-Key', () => {
@@ -72,5 +73,32 @@ describe('Idempotency-Key', () => {
       .send({ code: 'K3', route: 'Z' })
       .expect(400);
     expect(long.body.invalidParams[0].name).toBe('Idempotency-Key');
+  });
+
+  it('stores no BSN of a kept response in clear, and replays it with the BSN', async () => {
+    const duo = await t.user('DUO');
+    const bsn = validBsn(7701);
+    const declarationId = await declaration(t, { schoolId: a.school.id, bsn });
+    await duoPayment(t, { bsn, schoolKvk: a.school.kvkNumber });
+    const created = await t.http
+      .post('/api/v1/exemptions')
+      .set(...bearer(duo))
+      .send({ learnerBsn: bsn, grounds: 'MEDICAL', declarationIds: [declarationId] })
+      .expect(201);
+    const act = () =>
+      t.http
+        .post(`/api/v1/exemptions/${created.body.id}/actions`)
+        .set(...bearer(duo))
+        .set('Idempotency-Key', 'duo-action')
+        .send({ action: 'REQUEST_LEARNER_EVIDENCE' })
+        .expect(200);
+    const first = await act();
+    expect(first.body.bsn).toBe(bsn);
+    const [stored] = await t.sql<{ body: string }>(
+      `SELECT response_body::text AS body FROM idempotency_keys WHERE key = 'duo-action'`,
+    );
+    expect(stored.body).not.toContain(bsn);
+    const replay = await act();
+    expect(replay.body).toEqual(first.body);
   });
 });

@@ -18,12 +18,15 @@ export class LearnersService {
 
   /**
    * The learner ids of these BSNs, creating learners that do not exist yet (a learner exists once any
-   * record names the BSN). One statement for any number of BSNs.
+   * record names the BSN). Concurrent requests naming the same new BSN agree on one learner: an insert
+   * that meets another transaction's new row waits for it and skips, and that row is outside this
+   * statement's snapshot, so a second statement (a new snapshot) reads what the first one missed.
    */
   async resolveIds(manager: EntityManager, bsns: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(bsns)];
     if (unique.length === 0) return new Map();
     const protectedBsns = unique.map((bsn) => this.crypto.protect(bsn));
+    const hashes = protectedBsns.map((p) => p.hash);
     const rows: { id: string; bsn_hash: Buffer }[] = await manager.query(
       `WITH input AS (
          SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::text[]) AS i(bsn_hash, bsn_ciphertext, bsn_last4)
@@ -36,16 +39,18 @@ export class LearnersService {
        SELECT id, bsn_hash FROM inserted
        UNION ALL
        SELECT l.id, l.bsn_hash FROM learners l JOIN input i USING (bsn_hash)`,
-      [
-        protectedBsns.map((p) => p.hash),
-        protectedBsns.map((p) => p.ciphertext),
-        protectedBsns.map((p) => p.last4),
-      ],
+      [hashes, protectedBsns.map((p) => p.ciphertext), protectedBsns.map((p) => p.last4)],
     );
     const idByHash = new Map(rows.map((row) => [row.bsn_hash.toString('hex'), row.id]));
-    return new Map(
-      unique.map((bsn, i) => [bsn, idByHash.get(protectedBsns[i].hash.toString('hex')) as string]),
-    );
+    const missed = hashes.filter((hash) => !idByHash.has(hash.toString('hex')));
+    if (missed.length > 0) {
+      const late: { id: string; bsn_hash: Buffer }[] = await manager.query(
+        `SELECT id, bsn_hash FROM learners WHERE bsn_hash = ANY($1::bytea[])`,
+        [missed],
+      );
+      for (const row of late) idByHash.set(row.bsn_hash.toString('hex'), row.id);
+    }
+    return new Map(unique.map((bsn, i) => [bsn, idByHash.get(hashes[i].toString('hex')) as string]));
   }
 
   async resolveId(manager: EntityManager, bsn: string): Promise<string> {

@@ -43,6 +43,8 @@ export class TestApp {
       ...options.env,
     });
     const app = await createApi(config);
+    // A real listening socket: parallel requests share it (supertest would otherwise listen per request).
+    await app.listen(0, '127.0.0.1');
     const worker = options.worker ? await startWorker(config) : undefined;
     return new TestApp(config, app, database, worker);
   }

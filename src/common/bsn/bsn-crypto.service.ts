@@ -20,14 +20,15 @@ export class BsnCryptoService {
   }
 
   protect(bsn: string): ProtectedBsn {
+    return { hash: this.blindIndex(bsn), ciphertext: this.encrypt(bsn), last4: bsn.slice(-4) };
+  }
+
+  /** AES-256-GCM: iv (12) | tag (16) | ciphertext. */
+  encrypt(bsn: string): Buffer {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.config.bsn.encryptionKey, iv);
     const encrypted = Buffer.concat([cipher.update(bsn, 'utf8'), cipher.final()]);
-    return {
-      hash: this.blindIndex(bsn),
-      ciphertext: Buffer.concat([iv, cipher.getAuthTag(), encrypted]),
-      last4: bsn.slice(-4),
-    };
+    return Buffer.concat([iv, cipher.getAuthTag(), encrypted]);
   }
 
   reveal(ciphertext: Buffer): string {
