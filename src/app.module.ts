@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { BodyTypeInterceptor } from './common/http/csv-upload';
 import { AppConfig } from './config/app-config';
 import { ConsoleModule } from './console/console.module';
 import { CoreModule } from './core.module';
@@ -13,7 +14,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), AuthModule, ...domainModules, ConsoleModule],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+      // In this order: the Idempotency-Key hashes the CSV upload the body interceptor hands on.
+      providers: [
+        { provide: APP_INTERCEPTOR, useClass: BodyTypeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
     };
   }
 }

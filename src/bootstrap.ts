@@ -1,4 +1,4 @@
-import { INestApplication, Logger, RequestMethod, UnsupportedMediaTypeException } from '@nestjs/common';
+import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +7,8 @@ import { json } from 'express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { refuseDeepJson } from './common/http/hostile-input';
+import { applyHttpConventions, refuseUnreadableBodies } from './common/http/http-conventions';
 import { strictValidationPipe } from './common/http/validation';
 import { AppLogger } from './common/logging/app-logger';
 import { AppConfig } from './config/app-config';
@@ -25,12 +27,13 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     bodyParser: false,
   });
   const filter = new ProblemDetailsFilter();
+  applyHttpConventions(app, `/${API_PREFIX}`, filter);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('API-Version', API_VERSION);
     next();
   });
   app.use(requestLog());
-  app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(json({ limit: '1mb', type: ['application/json', 'application/*+json'], verify: refuseDeepJson }));
   mountConsole(app);
   app.use(refuseUnreadableBodies(filter));
   mountQueueDashboard(app, `/${API_PREFIX}/admin/queues`);
@@ -63,28 +66,9 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   // Errors raised before Nest's router (the JSON body parser) still answer as problem+json.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const problem = filter.toProblem(error);
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    filter.send(res, error);
   });
   return app;
-}
-
-/**
- * A body that is neither JSON nor CSV (which the import routes stream themselves) is refused with 415,
- * rather than read as an empty request: `POST /check-runs` with a text/plain body must not start a run.
- */
-function refuseUnreadableBodies(filter: ProblemDetailsFilter) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const hasBody =
-      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    const consoleUpload = req.path.startsWith('/console/') && type === 'multipart/form-data';
-    if (!hasBody || req.body !== undefined || type === 'text/csv' || consoleUpload) return next();
-    const problem = filter.toProblem(
-      new UnsupportedMediaTypeException('The request body must be application/json.'),
-    );
-    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
-  };
 }
 
 /** Logs method, path (never the query string: it may hold a BSN), status and duration. */

@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
+import { CsvBody, CsvUpload, CsvUploadBody } from '../common/http/csv-upload';
 import { Page } from '../common/http/validators';
 import { ImportAcceptedResponse } from '../imports/imports.dto';
 import { ImportsService } from '../imports/imports.service';
@@ -33,19 +33,13 @@ export class DuoController {
   @Post('imports')
   @Roles('DUO')
   @HttpCode(202)
-  @ApiConsumes('text/csv')
-  @ApiBody({
-    schema: {
-      type: 'string',
-      example: 'bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on\n',
-    },
-  })
+  @CsvUpload('bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on\n')
   importCsv(
     @CurrentActor() actor: Actor,
     @Query() { type }: DuoImportQuery,
-    @Req() request: Request,
+    @CsvBody() body: CsvUploadBody,
   ): Promise<ImportAcceptedResponse> {
-    return this.imports.accept(actor, DUO_IMPORT_TYPES[type], request);
+    return this.imports.accept(actor, DUO_IMPORT_TYPES[type], body);
   }
 
   @Get('payments')

@@ -7,6 +7,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuthenticatedRequest } from '../common/auth/auth.decorators';
 import { BsnCryptoService } from '../common/bsn/bsn-crypto.service';
+import { csvUploadSha256 } from '../common/http/csv-upload';
 import { ConflictProblem, RuleViolationProblem, ValidationProblem } from '../common/errors/problems';
 
 interface StoredRequest {
@@ -19,33 +20,18 @@ interface StoredRequest {
   response_body: unknown;
 }
 
-const STREAMED_BODY_SHA256 = Symbol('streamedBodySha256');
-type StreamedRequest = Request & { [STREAMED_BODY_SHA256]?: string };
-
 /** How long a duplicate waits for the first request with its key before answering 409. */
 const WAIT_FOR_FIRST_MS = 30_000;
 const POLL_MS = 50;
 /** A claim this old without a response belongs to a process that died mid-request: the key may be claimed again. */
 const ABANDONED_AFTER = '5 minutes';
 
-/**
- * For handlers that stream a raw body (CSV uploads) instead of letting it be parsed: record the
- * sha256 (hex) of the bytes read, so an Idempotency-Key compares files, not parsed JSON.
- */
-export function rememberStreamedBodySha256(request: Request, sha256Hex: string): void {
-  (request as StreamedRequest)[STREAMED_BODY_SHA256] = sha256Hex;
-}
-
 const isStreamed = (request: Request): boolean => request.body === undefined;
 
-/** A parsed (JSON) body is hashed as JSON; an unparsed one by its bytes, read now if nobody read it. */
-async function bodySha256(request: StreamedRequest): Promise<string> {
+/** A parsed (JSON) body is hashed as JSON; a CSV upload by its bytes; no body as nothing. */
+async function bodySha256(request: Request): Promise<string> {
   if (!isStreamed(request)) return createHash('sha256').update(JSON.stringify(request.body)).digest('hex');
-  const streamed = request[STREAMED_BODY_SHA256];
-  if (streamed) return streamed;
-  const hash = createHash('sha256');
-  if (!request.readableEnded) for await (const chunk of request) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return (await csvUploadSha256(request)) ?? createHash('sha256').digest('hex');
 }
 
 const SEALED = 'sealed:';

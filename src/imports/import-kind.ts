@@ -2,10 +2,10 @@
  * CSV import infrastructure: the contract between the generic part and a kind of import.
  *
  * The GENERIC part (src/imports/) does, for every kind:
- *  - upload: `ImportsService.accept(actor, kind, request)` streams the `text/csv` body to a file under
- *    config.uploadDir (415 for another content type, 413 over config.importMaxBytes = 200 MB), hashes it
- *    (sha256), inserts the `imports` row (school_id = the SCHOOL actor's school, else null), audits it
- *    (subjectType IMPORT) and enqueues `JobName.RunImport` with `{ importId }` only. Answers `{ id }`;
+ *  - upload: a `@CsvUpload` route hands its `text/csv` body (the HTTP layer refuses another content type
+ *    with 415 and more than config.importMaxBytes = 200 MB with 413: src/common/http/csv-upload.ts) to
+ *    `ImportsService.accept(actor, kind, body)`, which streams it to a file under config.uploadDir, inserts the
+ *    `imports` row (school_id = the SCHOOL actor's school, else null), audits it (subjectType IMPORT) and enqueues `JobName.RunImport` with `{ importId }` only. Answers `{ id }`;
  *    the controller returns it with `@HttpCode(202)`.
  *  - `GET /imports/{id}`: status and counters (a SCHOOL sees only its own imports).
  *  - the job (`ImportProcessor.run`): in ONE transaction, streams the file through `CsvRecords` (one record

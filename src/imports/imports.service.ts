@@ -1,33 +1,21 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request } from 'express';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/auth/actor';
 import { requireVisible } from '../common/auth/tenancy';
-import { Problem } from '../common/errors/problems';
+import { CsvUploadBody } from '../common/http/csv-upload';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { rememberStreamedBodySha256 } from '../idempotency/idempotency.interceptor';
 import { JobName } from '../queue/job-catalogue';
 import { JobQueue } from '../queue/job-queue.service';
 import { Import, ImportKindName } from './import.entity';
 import { ImportResponse } from './imports.dto';
-
-const tooLarge = (max: number) =>
-  new Problem(
-    HttpStatus.PAYLOAD_TOO_LARGE,
-    'Content Too Large',
-    `The CSV file is over the limit of ${max} bytes.`,
-  );
-
-const isCsv = (request: Request): boolean =>
-  (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'text/csv';
 
 export const importResponse = (i: Import): ImportResponse => ({
   id: i.id,
@@ -55,25 +43,15 @@ export class ImportsService {
   ) {}
 
   /**
-   * Streams the text/csv body to a file (never into memory), records the import and queues it.
+   * Streams an uploaded CSV body to a file (never into memory), records the import and queues it.
    * The file belongs to the SCHOOL actor's school, or to no school for DUO's own imports.
    */
-  async accept(actor: Actor, kind: ImportKindName, request: Request): Promise<{ id: string }> {
-    if (!isCsv(request))
-      throw new Problem(
-        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        'Unsupported Media Type',
-        'The body must be text/csv.',
-      );
-    const max = this.config.importMaxBytes;
-    if (Number(request.headers['content-length'] ?? 0) > max) throw tooLarge(max);
-    const received = await this.receive(actor, kind, request);
-    rememberStreamedBodySha256(request, received.fileSha256);
-    return { id: received.id };
+  async accept(actor: Actor, kind: ImportKindName, body: CsvUploadBody): Promise<{ id: string }> {
+    return { id: (await this.receive(actor, kind, body)).id };
   }
 
   /**
-   * Streams a CSV file (the request body, or a console upload's file part) to disk, records the import
+   * Streams a CSV file (an API upload, or a console upload's file part) to disk, records the import
    * (audited) and queues it. Over the size limit: 413, nothing kept.
    */
   async receive(
@@ -81,31 +59,20 @@ export class ImportsService {
     kind: ImportKindName,
     body: Readable,
   ): Promise<{ id: string; fileSha256: string }> {
-    const max = this.config.importMaxBytes;
     const id = randomUUID();
     const directory = join(this.config.uploadDir, 'imports');
     await mkdir(directory, { recursive: true });
     const filePath = join(directory, `${id}.csv`);
-    const sha256 = createHash('sha256');
-    let bytes = 0;
-    // Over the limit, keep reading but drop the bytes: the client then gets its 413 rather than a reset connection.
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        bytes += chunk.length;
-        if (bytes > max) return done();
-        sha256.update(chunk);
-        done(null, chunk);
-      },
-    });
+    // An API upload arrives counted and hashed already; a console file part is metered here.
+    const upload = body instanceof CsvUploadBody ? body : new CsvUploadBody(this.config.importMaxBytes);
     try {
-      await pipeline(body, meter, createWriteStream(filePath));
-      if (bytes > max) throw tooLarge(max);
+      if (upload === body) await pipeline(upload, createWriteStream(filePath));
+      else await pipeline(body, upload, createWriteStream(filePath));
     } catch (error) {
       await rm(filePath, { force: true });
       throw error;
     }
-
-    const fileSha256 = sha256.digest('hex');
+    const { sha256Hex: fileSha256, bytes } = upload;
     const schoolId = actor.role === 'SCHOOL' ? actor.schoolId : null;
     const saved = await this.dataSource.transaction(async (manager) => {
       await manager.insert(Import, {

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
+import { CsvBody, CsvUpload, CsvUploadBody } from '../common/http/csv-upload';
 import { Page } from '../common/http/validators';
 import { ImportAcceptedResponse } from '../imports/imports.dto';
 import { ImportsService } from '../imports/imports.service';
@@ -32,12 +32,9 @@ export class LessonsController {
   @Post('imports')
   @Roles('SCHOOL')
   @HttpCode(202)
-  @ApiConsumes('text/csv')
-  @ApiBody({
-    schema: { type: 'string', example: 'group_code,teacher_reference,starts_at,ends_at,bsn,mode\n' },
-  })
-  importCsv(@CurrentActor() actor: Actor, @Req() request: Request): Promise<ImportAcceptedResponse> {
-    return this.imports.accept(actor, 'LESSONS', request);
+  @CsvUpload('group_code,teacher_reference,starts_at,ends_at,bsn,mode\n')
+  importCsv(@CurrentActor() actor: Actor, @CsvBody() body: CsvUploadBody): Promise<ImportAcceptedResponse> {
+    return this.imports.accept(actor, 'LESSONS', body);
   }
 
   /** A school sees its own lessons; AUDITOR, DUO and ADMIN see all, filterable by schoolId. */

@@ -1,15 +1,5 @@
-import {
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { IsDateOnly } from '../common/http/validators';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDateOnly, IsDecimal } from '../common/http/validators';
 import { IsSchoolKey, SchoolFilterQuery } from '../submissions/submissions.dto';
 import { RELATED_QUALIFICATIONS, RelatedQualification } from './teacher.entity';
 
@@ -32,7 +22,7 @@ export class CreateTeacherDto {
 
   /** Years of NT2 teaching experience: 0 to 60, one decimal. */
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 1, allowNaN: false, allowInfinity: false })
+  @IsDecimal(1)
   @Min(0)
   @Max(60)
   nt2ExperienceYears?: number;

@@ -38,7 +38,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    this.send(host.switchToHttp().getResponse<Response>(), exception);
+  }
+
+  /** Answers with the problem for this error (also for middleware outside Nest's router). */
+  send(response: Response, exception: unknown): void {
     const problem = this.toProblem(exception);
     if (response.headersSent) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
@@ -111,6 +115,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     switch (error.type) {
       case 'entity.parse.failed':
         return body(HttpStatus.BAD_REQUEST, 'The request body is not valid JSON.');
+      case 'entity.too.deep':
+        return body(HttpStatus.BAD_REQUEST, 'The request body is nested too deeply.', {
+          invalidParams: [{ name: 'body', reason: 'JSON nested too deeply' }],
+        });
       case 'entity.too.large':
         return body(HttpStatus.PAYLOAD_TOO_LARGE, 'The request body is over the size limit.');
       case 'encoding.unsupported':

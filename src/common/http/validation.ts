@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { InvalidParam, ValidationProblem } from '../errors/problems';
+import { hostileFields } from './hostile-input';
 
 function flatten(errors: ValidationError[], prefix = ''): InvalidParam[] {
   return errors.flatMap((error) => {
@@ -9,9 +10,20 @@ function flatten(errors: ValidationError[], prefix = ''): InvalidParam[] {
   });
 }
 
+/** Validation that first refuses what no field may hold (NUL characters, prototype keys: see hostile-input.ts). */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const hostile = hostileFields(value);
+      if (hostile.length > 0) throw new ValidationProblem(hostile);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The one strict pipe: unknown fields are refused, every offending field is named once. */
 export function strictValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,15 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import {
-  IsInt,
-  IsNumber,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  ValidateBy,
-  ValidationOptions,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { isValidBsn } from '../bsn/bsn';
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -78,14 +69,37 @@ export function IsBsn(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** Hours: positive, at most 2 decimals, at most `max`. */
-export function IsHours(max: number): PropertyDecorator {
-  return applyDecorators(
-    IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }),
-    Min(0.01),
-    Max(max),
+/**
+ * A finite number with at most `places` decimals, by its value rather than its text: `1e2` is 100,
+ * `1e-7` has more than 2 decimals (class-validator's maxDecimalPlaces splits the text on '.' and threw on it).
+ */
+export function IsDecimal(places: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDecimal',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && Number(value.toFixed(places)) === value,
+        defaultMessage: (a) => `${a?.property} must be a number with at most ${places} decimals`,
+      },
+    },
+    options,
   );
 }
+
+/** Hours: positive, at most 2 decimals, at most `max`. */
+export function IsHours(max: number): PropertyDecorator {
+  return applyDecorators(IsDecimal(2), Min(0.01), Max(max));
+}
+
+/**
+ * A whole number in a query string, written as plain digits: `0x10`, `1e1`, ` 2` and `1.0` stay strings
+ * and fail the integer check (Number() would read them all).
+ */
+export const QueryInt = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value,
+  );
 
 /** Money in euro cents: a positive whole number, at most `max`. */
 export function IsCents(max: number): PropertyDecorator {
@@ -100,13 +114,13 @@ export function IsKvkNumber(): PropertyDecorator {
 /** Pagination per API.md: `?page=1&pageSize=50`, pageSize at most 500. */
 export class PageQuery {
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   page: number = 1;
 
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(500)
