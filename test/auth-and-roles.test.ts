@@ -172,13 +172,13 @@ describe('authentication and roles', () => {
     const missing = await t.http
       .post('/api/v1/users')
       .set(...bearer(admin))
-      .send({ email: 's1@test.example', password: 'long-enough', role: 'SCHOOL' })
+      .send({ email: 's1@test.example', password: 'user-password-1', role: 'SCHOOL' })
       .expect(400);
     expect(missing.body.invalidParams).toEqual([{ name: 'schoolId', reason: expect.any(String) }]);
     const extra = await t.http
       .post('/api/v1/users')
       .set(...bearer(admin))
-      .send({ email: 's2@test.example', password: 'long-enough', role: 'DUO', schoolId })
+      .send({ email: 's2@test.example', password: 'user-password-1', role: 'DUO', schoolId })
       .expect(400);
     expect(extra.body.invalidParams[0].name).toBe('schoolId');
     const unknown = await t.http
@@ -186,7 +186,7 @@ describe('authentication and roles', () => {
       .set(...bearer(admin))
       .send({
         email: 's3@test.example',
-        password: 'long-enough',
+        password: 'user-password-1',
         role: 'SCHOOL',
         schoolId: '00000000-0000-4000-8000-000000000000',
       })
@@ -195,7 +195,7 @@ describe('authentication and roles', () => {
     const created = await t.http
       .post('/api/v1/users')
       .set(...bearer(admin))
-      .send({ email: 'S4@Test.example', password: 'long-enough', role: 'SCHOOL', schoolId })
+      .send({ email: 'S4@Test.example', password: 'user-password-1', role: 'SCHOOL', schoolId })
       .expect(201);
     expect(created.body).toEqual({
       id: expect.any(String),
@@ -207,7 +207,7 @@ describe('authentication and roles', () => {
     const duplicate = await t.http
       .post('/api/v1/users')
       .set(...bearer(admin))
-      .send({ email: 's4@test.example', password: 'long-enough', role: 'DUO' })
+      .send({ email: 's4@test.example', password: 'user-password-1', role: 'DUO' })
       .expect(409);
     expect(duplicate.body.invalidParams[0].name).toBe('email');
     const [{ count }] = await t.sql<{ count: string }>(

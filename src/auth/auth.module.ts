@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
 import { AuthGuard } from '../common/auth/auth.guard';
+import { TokenAuthenticator } from '../common/auth/token-authenticator';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
 import { AuthController } from './auth.controller';
@@ -23,7 +24,7 @@ import { AuthService } from './auth.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, TokenAuthenticator, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, TokenAuthenticator],
 })
 export class AuthModule {}

@@ -2,10 +2,9 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { INestApplication } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
-import type { Role } from '../common/auth/actor';
+import { TokenAuthenticator } from '../common/auth/token-authenticator';
 import { ProblemDetailsFilter } from '../common/errors/problem-details.filter';
 import { ForbiddenProblem, UnauthorizedProblem } from '../common/errors/problems';
 import { JobQueue } from '../queue/job-queue.service';
@@ -33,19 +32,16 @@ export function mountQueueDashboard(app: INestApplication, basePath: string): vo
   });
   app.use(
     basePath,
-    adminOnly(app.get(AuthService), app.get(JwtService), basePath),
+    adminOnly(app.get(AuthService), app.get(TokenAuthenticator), basePath),
     serverAdapter.getRouter(),
   );
 }
 
-function adminOnly(auth: AuthService, jwt: JwtService, basePath: string) {
+function adminOnly(auth: AuthService, tokens: TokenAuthenticator, basePath: string) {
   const filter = new ProblemDetailsFilter();
-  const role = async (token: string): Promise<Role> => {
-    try {
-      return (await jwt.verifyAsync<{ role: Role }>(token, { algorithms: ['HS256'] })).role;
-    } catch {
-      throw new UnauthorizedProblem('The token is invalid or expired.');
-    }
+  const requireAdmin = async (token: string): Promise<void> => {
+    if ((await tokens.actor(token)).role !== 'ADMIN')
+      throw new ForbiddenProblem('The queue dashboard is for ADMIN only.');
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
@@ -53,32 +49,35 @@ function adminOnly(auth: AuthService, jwt: JwtService, basePath: string) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
       const cookie = cookieValue(req.headers.cookie, COOKIE);
-      let token = bearer ?? (basic ? undefined : cookie);
-      if (!token && basic) {
-        const decoded = Buffer.from(basic, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        if (colon < 0) throw new UnauthorizedProblem('Malformed Basic credentials.');
-        // A cookie from an earlier login spares the password check on every asset the page loads.
-        token = cookie && (await role(cookie).catch(() => undefined)) ? cookie : undefined;
-        if (!token) {
-          token = (
-            await auth.login(
-              { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) },
-              req.ip ?? '',
-            )
-          ).accessToken;
-          res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: basePath });
-        }
+      if (bearer ?? (!basic && cookie)) {
+        await requireAdmin((bearer ?? cookie) as string);
+        return next();
       }
-      if (!token)
+      if (!basic)
         throw new UnauthorizedProblem('Log in with an ADMIN e-mail and password, or send a bearer token.');
-      if ((await role(token)) !== 'ADMIN')
-        throw new ForbiddenProblem('The queue dashboard is for ADMIN only.');
+      // A cookie from an earlier login spares the password check on every asset the page loads.
+      if (
+        cookie &&
+        (await requireAdmin(cookie).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return next();
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw new UnauthorizedProblem('Malformed Basic credentials.');
+      const { accessToken } = await auth.login(
+        { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) },
+        req.ip ?? '',
+      );
+      // Only an ADMIN's token becomes a cookie: anyone else leaves with the 403 and nothing else.
+      await requireAdmin(accessToken);
+      res.cookie(COOKIE, accessToken, { httpOnly: true, sameSite: 'strict', path: basePath });
       next();
     } catch (error) {
-      const problem = filter.toProblem(error);
-      if (problem.status === 401) res.setHeader('WWW-Authenticate', REALM);
-      res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+      if (error instanceof UnauthorizedProblem) res.setHeader('WWW-Authenticate', REALM);
+      filter.send(res, error);
     }
   };
 }

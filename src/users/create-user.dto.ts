@@ -1,5 +1,6 @@
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Role, ROLES } from '../common/auth/actor';
+import { IsAcceptablePassword } from './password-policy';
 
 export class CreateUserDto {
   @IsEmail()
@@ -7,8 +8,8 @@ export class CreateUserDto {
   email: string;
 
   @IsString()
-  @MinLength(8)
   @MaxLength(200)
+  @IsAcceptablePassword()
   password: string;
 
   @IsIn(ROLES)
@@ -20,9 +21,26 @@ export class CreateUserDto {
   schoolId?: string;
 }
 
+/** `PATCH /users/{id}`: disabling stops the user's tokens at once and refuses its logins. */
+export class UpdateUserDto {
+  @IsBoolean()
+  disabled: boolean;
+}
+
+export class UserIdParam {
+  @IsUUID()
+  id: string;
+}
+
 export class UserResponse {
   id: string;
   email: string;
   role: Role;
   schoolId: string | null;
+}
+
+/** The answer of `PATCH /users/{id}`. */
+export class UpdatedUserResponse extends UserResponse {
+  /** Whether an ADMIN disabled the account. */
+  disabled: boolean;
 }

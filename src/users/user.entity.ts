@@ -18,6 +18,10 @@ export class User {
   @Column({ type: 'uuid', nullable: true })
   schoolId: string | null;
 
+  /** Set when an ADMIN disabled the account: its tokens stop working and it cannot log in. */
+  @Column({ type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

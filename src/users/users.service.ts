@@ -4,10 +4,15 @@ import { hash } from 'argon2';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../common/auth/actor';
-import { ConflictProblem, RuleViolationProblem, ValidationProblem } from '../common/errors/problems';
+import {
+  ConflictProblem,
+  NotFoundProblem,
+  RuleViolationProblem,
+  ValidationProblem,
+} from '../common/errors/problems';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { School } from '../schools/school.entity';
-import { CreateUserDto, UserResponse } from './create-user.dto';
+import { CreateUserDto, UpdatedUserResponse, UpdateUserDto, UserResponse } from './create-user.dto';
 import { User } from './user.entity';
 
 const toResponse = (user: User): UserResponse => ({
@@ -53,6 +58,29 @@ export class UsersService {
         after: response,
       });
       return response;
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UpdatedUserResponse> {
+    if (dto.disabled && id === actor.id)
+      throw new RuleViolationProblem('An ADMIN cannot disable its own account.', 'disabled');
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundProblem('User');
+      const before = { ...toResponse(user), disabled: user.disabledAt !== null };
+      if (dto.disabled !== before.disabled) {
+        user.disabledAt = dto.disabled ? new Date() : null;
+        await manager.update(User, { id }, { disabledAt: user.disabledAt });
+      }
+      const after = { ...toResponse(user), disabled: dto.disabled };
+      await this.audit.record(manager, actor, {
+        action: dto.disabled ? 'DISABLE' : 'ENABLE',
+        subjectType: 'USER',
+        subjectId: id,
+        before,
+        after,
+      });
+      return after;
     });
   }
 

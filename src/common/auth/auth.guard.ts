@@ -1,17 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ForbiddenProblem, UnauthorizedProblem } from '../errors/problems';
-import { Actor, Role, ROLES } from './actor';
+import { Actor, Role } from './actor';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY, SESSION_AUTH } from './auth.decorators';
-
-interface TokenClaims {
-  sub: string;
-  role: Role;
-  schoolId: string | null;
-}
+import { TokenAuthenticator } from './token-authenticator';
 
 /** Requests that submit or change something (everything but reading). */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -25,7 +19,7 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
+    private readonly tokens: TokenAuthenticator,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -60,7 +54,10 @@ export class AuthGuard implements CanActivate {
   private async sessionActor(request: AuthenticatedRequest): Promise<Actor> {
     const userId = request.session?.userId;
     const [user]: { id: string; role: Role; school_id: string | null }[] = userId
-      ? await this.dataSource.query(`SELECT id, role, school_id FROM users WHERE id = $1`, [userId])
+      ? await this.dataSource.query(
+          `SELECT id, role, school_id FROM users WHERE id = $1 AND disabled_at IS NULL`,
+          [userId],
+        )
       : [];
     if (!user) throw new UnauthorizedProblem('Sign in to the console first.');
     return { id: user.id, role: user.role, schoolId: user.role === 'SCHOOL' ? user.school_id : null };
@@ -69,14 +66,6 @@ export class AuthGuard implements CanActivate {
   private async authenticate(header: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match) throw new UnauthorizedProblem();
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(match[1], { algorithms: ['HS256'] });
-    } catch {
-      throw new UnauthorizedProblem('The bearer token is invalid or expired.');
-    }
-    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role))
-      throw new UnauthorizedProblem('The bearer token is invalid.');
-    return { id: claims.sub, role: claims.role, schoolId: claims.role === 'SCHOOL' ? claims.schoolId : null };
+    return this.tokens.actor(match[1]);
   }
 }

@@ -55,7 +55,7 @@ export function hostileFields(value: unknown, path = ''): InvalidParam[] {
   for (const key of Object.keys(value)) {
     const name = path ? `${path}.${key}` : key;
     if (PROTOTYPE_KEYS.has(key) || key.includes('\u0000'))
-      found.push({ name, reason: `property ${key.replace(/\u0000/g, '\\0')} should not exist` });
+      found.push({ name, reason: `property ${key.replaceAll('\u0000', '\\0')} should not exist` });
     else found.push(...hostileFields((value as Record<string, unknown>)[key], name));
   }
   return found;
