@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
+import { QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../src/config/app-config';
 import {
   JobHandler,
@@ -12,6 +13,13 @@ import {
 import { JobQueue } from '../src/queue/job-queue.service';
 import { redisOptions } from '../src/queue/redis';
 import { JobHandlerRegistry } from './job-handlers';
+
+/** An error for the log: a database error's message may quote a value (a CSV cell, a BSN), so only its code. */
+function loggable(error: unknown): string {
+  if (error instanceof QueryFailedError)
+    return `QueryFailedError (SQLSTATE ${(error.driverError as { code?: string }).code ?? 'unknown'})`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
+}
 
 /** Consumes every queue of the catalogue and dispatches each job to its handler. */
 @Injectable()
@@ -70,9 +78,7 @@ export class JobRunner implements OnApplicationShutdown {
       return result;
     } catch (error) {
       // Rethrown so BullMQ records the attempt and retries with backoff.
-      this.logger.error(
-        `${name} ${job.id} failed after ${Date.now() - started}ms: ${(error as Error).name}: ${(error as Error).message}`,
-      );
+      this.logger.error(`${name} ${job.id} failed after ${Date.now() - started}ms: ${loggable(error)}`);
       throw error;
     }
   }

@@ -25,6 +25,14 @@ function wholeNumber(value: string, column: string, min: number, max: number): n
     : { error: `${column} must be a whole number from ${min} to ${max}` };
 }
 
+/** A Map, not an object literal: a cell `constructor` or `__proto__` must not find an inherited property. */
+const OBLIGED = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
+
 const isError = (value: unknown): value is { error: string } =>
   typeof value === 'object' && value !== null && 'error' in value;
 
@@ -107,7 +115,7 @@ export class LoanAccountsImport extends DuoImport {
     if (!isDateOnly(v.term_ends_on)) return { error: 'term_ends_on must be a date (YYYY-MM-DD)' };
     const cohort = wholeNumber(v.cohort_year, 'cohort_year', 2000, 2100);
     if (isError(cohort)) return cohort;
-    const obliged = { true: true, false: false, '1': true, '0': false }[v.still_obliged.toLowerCase()];
+    const obliged = OBLIGED.get(v.still_obliged.toLowerCase());
     if (obliged === undefined) return { error: 'still_obliged must be true or false' };
     const bsn = this.protectedBsn(v.bsn);
     if (isError(bsn)) return bsn;

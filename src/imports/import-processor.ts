@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { UnrecoverableError } from 'bullmq';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform, TransformCallback } from 'node:stream';
@@ -17,6 +18,14 @@ import { ImportKind, ImportKinds, MAX_REPORTED_ERRORS, STAGING_TABLE, StagingVal
 
 /** A file whose header does not fit its kind: the import fails at once, without retries. */
 class HeaderError extends Error {}
+
+/** A few names of a list for a message (a header may name thousands), each cut short. */
+function someOf(names: string[]): string {
+  const shown = names.slice(0, 5).map((name) => (name.length > 40 ? `${name.slice(0, 40)}...` : name));
+  return names.length > shown.length
+    ? `${shown.join(', ')} and ${names.length - shown.length} more`
+    : shown.join(', ');
+}
 
 /** Row errors: all counted, the first MAX_REPORTED_ERRORS kept (they arrive in line order). */
 class ErrorLog {
@@ -103,14 +112,20 @@ class StagingEncoder extends Transform {
   private header(record: string[]): string[] {
     const columns = record.map((name) => name.trim().toLowerCase());
     const known = new Set([...this.kind.requiredColumns, ...this.kind.optionalColumns]);
-    const unknown = columns.filter((name) => !known.has(name));
-    const missing = this.kind.requiredColumns.filter((name) => !columns.includes(name));
-    const repeated = columns.filter((name, i) => columns.indexOf(name) !== i);
+    const seen = new Set<string>();
+    const unknown: string[] = [];
+    const repeated: string[] = [];
+    for (const name of columns) {
+      if (!known.has(name)) unknown.push(name);
+      else if (seen.has(name)) repeated.push(name);
+      seen.add(name);
+    }
+    const missing = this.kind.requiredColumns.filter((name) => !seen.has(name));
     if (unknown.length || missing.length || repeated.length) {
       const parts = [
         missing.length ? `missing column(s) ${missing.join(', ')}` : '',
-        unknown.length ? `unknown column(s) ${unknown.map((name) => name.slice(0, 40)).join(', ')}` : '',
-        repeated.length ? `repeated column(s) ${repeated.join(', ')}` : '',
+        unknown.length ? `unknown column(s) ${someOf(unknown)}` : '',
+        repeated.length ? `repeated column(s) ${someOf(repeated)}` : '',
       ];
       throw new HeaderError(
         `Bad header: ${parts.filter(Boolean).join('; ')}. Expected ${this.kind.requiredColumns.join(',')}${
@@ -128,7 +143,14 @@ class StagingEncoder extends Transform {
       return;
     }
     const values = this.values as Record<string, string>;
-    for (let i = 0; i < columns.length; i++) values[columns[i]] = record[i].trim();
+    for (let i = 0; i < columns.length; i++) {
+      // COPY and Postgres text cannot carry a NUL: the row is refused here, not the whole import there.
+      if (record[i].includes('\u0000')) {
+        this.errors.add(line, `${columns[i]} must not contain a NUL character`);
+        return;
+      }
+      values[columns[i]] = record[i].trim();
+    }
     const parsed = this.kind.parseRow(values, this.scratch);
     if (!Array.isArray(parsed)) {
       this.errors.add(line, parsed.error);
@@ -195,7 +217,8 @@ export class ImportProcessor {
     } catch (error) {
       if (error instanceof HeaderError) {
         await this.finishFailed(found, error.message, [{ line: 1, message: error.message }]);
-        return;
+        // The job failed and retrying cannot help: BullMQ records it as failed, without retries.
+        throw new UnrecoverableError(error.message);
       }
       const attempts = defaultJobOptions.attempts;
       if (!context || context.attemptsMade + 1 >= attempts)
