@@ -23,8 +23,8 @@ import { recreateDatabase, startStack } from '../scripts/lib/stack';
 import { loadConfig } from '../src/config/app-config';
 import type { ImportAcceptedResponse, ImportResponse } from '../src/imports/imports.dto';
 
-const GROUPS = 500;
-const TEACHERS = 100;
+export const GROUPS = 500;
+export const TEACHERS = 100;
 const ATTENDEES_PER_LESSON = 12;
 const WORK_DIR = 'var/bench/lesson-import';
 const PORT = 3211;
@@ -60,7 +60,7 @@ interface Generated {
  * (a random uuid per lesson, like gen_random_uuid, and one per learner). Each group has its own
  * 12 learners and 2-hour lessons, four a day.
  */
-async function generate(rows: number, schoolId: string): Promise<Generated> {
+export async function generate(rows: number, schoolId: string): Promise<Generated> {
   mkdirSync(WORK_DIR, { recursive: true });
   const csvPath = join(WORK_DIR, 'lessons.csv');
   const tsvPath = join(WORK_DIR, 'attendees.tsv');
@@ -96,7 +96,7 @@ async function generate(rows: number, schoolId: string): Promise<Generated> {
 }
 
 /** Streams a file as the request body: the client holds no more of it in memory than the server does. */
-function upload(api: Api, path: string, file: string): Promise<ImportAcceptedResponse> {
+export function upload(api: Api, path: string, file: string): Promise<ImportAcceptedResponse> {
   const url = new URL(`${api.baseUrl}/api/v1${path}`);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -245,10 +245,11 @@ async function main(): Promise<void> {
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module)
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );

@@ -47,10 +47,18 @@ export async function waitForHealth(baseUrl: string, timeoutMs = 90_000): Promis
   });
 }
 
+export type StackProcess = 'api' | 'worker';
+
 export interface Stack {
   baseUrl: string;
   stop(): Promise<void>;
+  /** `kill -9` of one process (fault injection); resolves once it has exited. */
+  kill(which: StackProcess): Promise<void>;
+  /** Starts a killed process again (the API: until health answers). */
+  restart(which: StackProcess): Promise<void>;
 }
+
+const SCRIPTS: Record<StackProcess, string> = { api: 'dist/src/main.js', worker: 'dist/jobs/worker.js' };
 
 /** The built API (dist/src/main.js) and worker (dist/jobs/worker.js) with these settings, logging to logDir. */
 export async function startStack(options: {
@@ -62,27 +70,25 @@ export async function startStack(options: {
 }): Promise<Stack> {
   mkdirSync(options.logDir, { recursive: true });
   const env = { ...process.env, ...options.env, PORT: String(options.port) };
-  const start = (script: string, log: string): ChildProcess => {
-    const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = createWriteStream(join(options.logDir, log));
+  const children = new Map<StackProcess, ChildProcess>();
+  const start = (which: StackProcess): void => {
+    const child = spawn(process.execPath, [SCRIPTS[which]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = createWriteStream(join(options.logDir, `${which}.log`), { flags: 'a' });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
-    return child;
+    children.set(which, child);
   };
+  const exited = (child: ChildProcess, signal: NodeJS.Signals): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
   // The API migrates the database first; the worker waits for the same advisory lock.
-  const api = start('dist/src/main.js', 'api.log');
-  const children = options.worker === false ? [api] : [api, start('dist/jobs/worker.js', 'worker.log')];
+  start('api');
+  if (options.worker !== false) start('worker');
   const stop = async (): Promise<void> => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all([...children.values()].map((child) => exited(child, 'SIGTERM')));
   };
   const baseUrl = `http://127.0.0.1:${options.port}`;
   try {
@@ -91,5 +97,16 @@ export async function startStack(options: {
     await stop();
     throw new Error(`${(error as Error).message}; see ${options.logDir}/api.log`);
   }
-  return { baseUrl, stop };
+  return {
+    baseUrl,
+    stop,
+    kill: async (which) => {
+      const child = children.get(which);
+      if (child) await exited(child, 'SIGKILL');
+    },
+    restart: async (which) => {
+      start(which);
+      if (which === 'api') await waitForHealth(baseUrl);
+    },
+  };
 }
