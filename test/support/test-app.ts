@@ -62,9 +62,8 @@ export class TestApp {
     return this.dataSource.query(text, params);
   }
 
-  /** Listens on a free loopback port (for a real browser) and gives the base URL. */
+  /** The base URL of the loopback port the app listens on (for a real browser). */
   async listen(): Promise<string> {
-    await this.app.listen(0, '127.0.0.1');
     const address = this.app.getHttpServer().address() as { port: number };
     return `http://127.0.0.1:${address.port}`;
   }
