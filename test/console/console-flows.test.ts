@@ -101,13 +101,15 @@ describe('console in the browser', () => {
     const flagId = new URL(page.url()).pathname.split('/').pop() as string;
 
     await page.getByRole('button', { name: 'Aan mij toewijzen' }).click();
-    await page.getByText('De signalering is aan u toegewezen.').waitFor();
-    expect(await page.getByRole('button', { name: 'Aan mij toewijzen' }).count()).toBe(0);
+    // Assigned: the page comes back without the button, the flag in review.
+    await page.getByRole('button', { name: 'Aan mij toewijzen' }).waitFor({ state: 'detached' });
+    await page.locator('dl.console-meta dd', { hasText: 'In behandeling' }).first().waitFor();
 
     await page.getByLabel('Motivering').fill('Lesregistratie klopt na controle van de presentielijst.');
     await page.getByRole('button', { name: 'Afwijzen' }).click();
-    await page.waitForLoadState('load');
-    expect(await page.getByRole('status').textContent()).toContain('De signalering is afgewezen.');
+    // Decided: the page comes back with the decision and without the decision form.
+    await page.getByRole('button', { name: 'Afwijzen' }).waitFor({ state: 'detached' });
+    await page.locator('dl.console-meta dd', { hasText: 'Lesregistratie klopt' }).first().waitFor();
 
     const flag = await t.http
       .get(`${API}/flags/${flagId}`)
@@ -289,14 +291,13 @@ describe('console in the browser', () => {
     );
     expect(focusOutline).not.toBe('none');
     await page.keyboard.press('Enter');
-    await page.getByText('De signalering is aan u toegewezen.').waitFor();
+    await page.getByRole('button', { name: 'Aan mij toewijzen' }).waitFor({ state: 'detached' });
     // The decision, by keyboard: the Motivering field, then Afwijzen.
     for (let i = 0; i < 80 && (await page.evaluate(() => document.activeElement?.id)) !== 'reason'; i++)
       await page.keyboard.press('Tab');
     await page.keyboard.type('Met het toetsenbord afgewezen.');
     await reached('Afwijzen');
     await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
-    expect(await page.getByRole('status').textContent()).toContain('De signalering is afgewezen.');
+    await page.locator('dl.console-meta dd', { hasText: 'Met het toetsenbord afgewezen.' }).first().waitFor();
   });
 });
