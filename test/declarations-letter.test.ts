@@ -1,4 +1,3 @@
-import { AddressInfo } from 'node:net';
 import {
   DECLARATIONS_LETTER_FIGURES,
   DECLARATIONS_LETTER_PERIOD,
@@ -23,9 +22,7 @@ describe("the letter's declarations, reproduced", () => {
 
   beforeAll(async () => {
     t = await TestApp.start({ worker: true });
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    outcome = await loadLetterProfile(`http://127.0.0.1:${port}`, TEST_ADMIN);
+    outcome = await loadLetterProfile(await t.listen(), TEST_ADMIN);
     await checksSettled(t);
     duo = await t.user('DUO');
   }, 900_000);

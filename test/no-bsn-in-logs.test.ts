@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from './support/checks';
 import {
   importCsv,
   newContract,
@@ -86,8 +87,12 @@ describe('no BSN in the logs', () => {
   });
   afterAll(() => t.close());
 
-  it('writes requests and jobs to this test’s log file, without any of the BSNs used', () => {
-    const log = readFileSync(t.config.log.file as string, 'utf8');
+  it('writes requests and jobs to this test’s log file, without any of the BSNs used', async () => {
+    // The job's "done" line is written just after the import is marked DONE: wait for it.
+    const log = await eventually(async () => {
+      const text = readFileSync(t.config.log.file as string, 'utf8');
+      return /run-import .* done/.test(text) ? text : undefined;
+    }, "the import job's done line in the log");
     expect(log).toMatch(/POST \/api\/v1\/lessons 400/);
     expect(log).toMatch(/run-import .* done/);
     for (const bsn of [...valid, ...invalid]) expect(log).not.toContain(bsn);
