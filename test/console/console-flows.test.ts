@@ -165,7 +165,9 @@ describe('console in the browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Bevestigingsverzoeken' }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Nee, niet afgegeven' }).click();
-    await page.getByText('niet door u afgegeven').waitFor();
+    // Answered: the page comes back with the request's new status and without the buttons.
+    await page.getByRole('button', { name: 'Nee, niet afgegeven' }).waitFor({ state: 'detached' });
+    await page.locator('dl.console-meta dd', { hasText: 'Niet afgegeven' }).first().waitFor();
 
     const exemption = await t.http
       .get(`${API}/exemptions/${created.body.id}`)
