@@ -138,6 +138,7 @@ describe('flag review', () => {
           lastCheckedAt: expect.any(String),
           withdrawnAt: null,
           assigneeId: null,
+          hearing: null,
         },
       ]);
       expect(response.body.items[0].evidence.records).toHaveLength(3);
@@ -306,7 +307,8 @@ describe('flag review', () => {
           decidedAt: expect.any(String),
         },
       });
-      const inReview = await fresh();
+      // Not HIGH: one reviewer decides alone (HIGH takes a hearing and four eyes: flags-case-work.test.ts).
+      const inReview = await fresh('LOW');
       await assign(auditor, inReview).expect(200);
       expect(
         (
@@ -349,6 +351,7 @@ describe('flag review', () => {
           subjectType: 'HOURS_DECLARATION',
           subjectId,
           schoolId: a.school.id,
+          severity: 'MEDIUM',
         });
       await decide(auditor, await onDeclaration(dismissed), {
         outcome: 'DISMISSED',
@@ -369,7 +372,7 @@ describe('flag review', () => {
     });
 
     it('refuses to assign or decide a decided or withdrawn flag (422)', async () => {
-      const decided = await fresh();
+      const decided = await fresh('LOW');
       await decide(auditor, decided, { outcome: 'CONFIRMED', reason: 'seen' }).expect(200);
       await decide(auditor, decided, { outcome: 'DISMISSED', reason: 'second thoughts' }).expect(422);
       await assign(auditor, decided).expect(422);
@@ -384,7 +387,7 @@ describe('flag review', () => {
     });
 
     it('shows the history and audits every step with who, when, before and after', async () => {
-      const id = await fresh();
+      const id = await fresh('LOW');
       await assign(admin, id, { assigneeId: auditor.id }).expect(200);
       await decide(auditor, id, { outcome: 'CONFIRMED', reason: 'confirmed' }).expect(200);
       const shown = await t.http

@@ -119,7 +119,9 @@ export class ChecksEngine {
     const codes = rules.map((r) => r.code);
     const [withdrawn] = await manager.query(
       `WITH withdrawn AS (
-         UPDATE flags f SET status = 'WITHDRAWN', withdrawn_at = now(), last_checked_at = now()
+         -- a decision proposed on a flag that no longer fires has nothing left to approve
+         UPDATE flags f SET status = 'WITHDRAWN', withdrawn_at = now(), last_checked_at = now(),
+           pending_outcome = NULL, pending_reason = NULL, pending_proposed_by = NULL, pending_proposed_at = NULL
          WHERE f.rule_code = ANY($2) AND f.status IN ${LIVE}
            AND ${scope.all ? 'TRUE' : `(f.rule_code, f.subject_id, coalesce(f.school_id, '${NO_SCHOOL}')) IN (SELECT rule_code, subject_id, school_key FROM check_scope)`}
            AND NOT EXISTS (SELECT 1 FROM check_fired x

@@ -6,7 +6,8 @@ import { requireVisible, schoolScope } from '../common/auth/tenancy';
 import { RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { ConfirmationRequest, ExemptionStatus } from './exemption.entity';
-import { amsterdamToday, blockerReasons, ExemptionWorkflow, Step } from './exemption-workflow.service';
+import { amsterdamToday } from '../common/calendar';
+import { blockerReasons, ExemptionWorkflow, Step } from './exemption-workflow.service';
 import {
   ConfirmationRequestDeclaration,
   ConfirmationRequestResponse,

@@ -2,14 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, isSystemActor } from '../common/auth/actor';
+import { amsterdamToday } from '../common/calendar';
 import { NotFoundProblem } from '../common/errors/problems';
 import { knownAtDuo } from '../rules/domain-sql';
 import { Exemption, ExemptionStatus, ExemptionTimelineEntry } from './exemption.entity';
-
-/** Today in Europe/Amsterdam, as YYYY-MM-DD: the day deadlines and keurmerk status are measured on. */
-export function amsterdamToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
-}
 
 /** The flags that send a declaration to its school rather than to the learner (DOMAIN.md step 3). */
 export const SCHOOL_QUESTION_RULES = [

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../common/auth/actor';
 import { BsnCryptoService } from '../common/bsn/bsn-crypto.service';
+import { amsterdamToday } from '../common/calendar';
 import { NotFoundProblem, RuleViolationProblem, ValidationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { AuditService } from '../audit/audit.service';
@@ -10,13 +11,7 @@ import { DeclarationSource } from '../hours-declarations/hours-declaration.entit
 import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
 import { Exemption, ExemptionStatus } from './exemption.entity';
-import {
-  amsterdamToday,
-  blockerReasons,
-  declarationStanding,
-  ExemptionWorkflow,
-  route,
-} from './exemption-workflow.service';
+import { blockerReasons, declarationStanding, ExemptionWorkflow, route } from './exemption-workflow.service';
 import {
   CreateExemptionDto,
   ExemptionDeclarationView,

@@ -100,6 +100,48 @@ export class Flag {
 
   @Column({ type: 'timestamptz', nullable: true })
   decidedAt: Date | null;
+
+  /** Four eyes: the second person who approved a HIGH flag's confirmation. */
+  @Column({ type: 'uuid', nullable: true })
+  decisionApprovedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  decisionApprovedAt: Date | null;
+
+  /** Four eyes: a confirmation proposed by one reviewer, awaiting another's approval. */
+  @Column({ type: 'text', nullable: true })
+  pendingOutcome: 'CONFIRMED' | null;
+
+  @Column({ type: 'text', nullable: true })
+  pendingReason: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  pendingProposedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  pendingProposedAt: Date | null;
+
+  /** Hoor en wederhoor: the question to the school, its due date and the school's view (zienswijze). */
+  @Column({ type: 'text', nullable: true })
+  hearingQuestion: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  hearingDueOn: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  hearingRequestedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  hearingRequestedBy: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  hearingStatement: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  hearingRespondedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  hearingRespondedBy: string | null;
 }
 
 export const FLAG_EVENT_ACTIONS = [
@@ -109,10 +151,15 @@ export const FLAG_EVENT_ACTIONS = [
   'DECIDED',
   'WITHDRAWN',
   'REOPENED',
+  'HEARING_REQUESTED',
+  'HEARING_ANSWERED',
+  'DECISION_PROPOSED',
+  'DECISION_APPROVED',
+  'DECISION_REJECTED',
 ] as const;
 export type FlagEventAction = (typeof FLAG_EVENT_ACTIONS)[number];
 
-/** A flag's history: raised, re-confirmed by later checks, assigned, decided, withdrawn. */
+/** A flag's history: raised, re-confirmed by later checks, assigned, heard, proposed, approved, decided, withdrawn. */
 @Entity('flag_events')
 export class FlagEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })

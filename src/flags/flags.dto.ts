@@ -1,5 +1,5 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { IsDateOnly, PageQuery } from '../common/http/validators';
+import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsDateOnly, IsText, PageQuery } from '../common/http/validators';
 import { FLAG_STATUSES, FlagStatus, SEVERITIES, Severity, SUBJECT_TYPES, SubjectType } from './flag.entity';
 
 export class ListFlagsQuery extends PageQuery {
@@ -47,6 +47,11 @@ export class ListFlagsQuery extends PageQuery {
   @IsOptional()
   @IsDateOnly()
   raisedTo?: string;
+
+  /** `OPEN`: flags whose hearing awaits the school's answer (asked, unanswered, not yet due, flag still in review). */
+  @IsOptional()
+  @IsIn(['OPEN'])
+  hearing?: 'OPEN';
 }
 
 export class FlagIdParam {
@@ -68,11 +73,34 @@ export class DecideFlagDto {
   @IsIn(DECISION_OUTCOMES)
   outcome: DecisionOutcome;
 
-  @IsString()
-  @Matches(/\S/, { message: 'reason must not be blank' })
-  @IsNotEmpty()
-  @MaxLength(4000)
+  @IsText(4000)
   reason: string;
+}
+
+/** Four eyes: a second reviewer's verdict on a proposed confirmation. */
+export class DecisionApprovalDto {
+  @IsBoolean()
+  approved: boolean;
+
+  @IsOptional()
+  @IsText(4000)
+  reason?: string;
+}
+
+/** Hoor en wederhoor: the question the school is asked to answer by `dueOn`. */
+export class RequestHearingDto {
+  /** The last day the school may answer (today or later, Europe/Amsterdam). */
+  @IsDateOnly()
+  dueOn: string;
+
+  @IsText(4000)
+  question: string;
+}
+
+/** The school's view (zienswijze). */
+export class HearingResponseDto {
+  @IsText(10_000)
+  statement: string;
 }
 
 export class FlagDecisionResponse {
@@ -80,6 +108,24 @@ export class FlagDecisionResponse {
   reason: string;
   decidedBy: string;
   decidedAt: Date;
+  /** Four eyes: who approved the decision (HIGH flags confirmed), null otherwise. */
+  approvedBy: string | null;
+  approvedAt: Date | null;
+}
+
+export class PendingDecisionResponse {
+  outcome: 'CONFIRMED';
+  reason: string;
+  proposedBy: string;
+  proposedAt: Date;
+}
+
+export class HearingResponse {
+  question: string;
+  requestedAt: Date;
+  dueOn: string;
+  statement: string | null;
+  respondedAt: Date | null;
 }
 
 export class FlagResponse {
@@ -99,6 +145,10 @@ export class FlagResponse {
   withdrawnAt: Date | null;
   assigneeId: string | null;
   decision?: FlagDecisionResponse;
+  /** A confirmation awaiting a second reviewer's approval (four eyes); absent when none. */
+  pendingDecision?: PendingDecisionResponse;
+  /** The school's hearing on this flag; null when none was asked. */
+  hearing: HearingResponse | null;
 }
 
 export class FlagHistoryEntry {
@@ -111,4 +161,12 @@ export class FlagHistoryEntry {
 
 export class FlagDetailResponse extends FlagResponse {
   history: FlagHistoryEntry[];
+}
+
+/** One step of a flag's case, oldest first. `by` is the user who took it (null for the system or, to a school, another organisation's user). */
+export class FlagTimelineEntry {
+  at: Date;
+  action: string;
+  by: string | null;
+  details: Record<string, unknown> | null;
 }

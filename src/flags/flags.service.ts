@@ -5,11 +5,28 @@ import { AuditService } from '../audit/audit.service';
 import { ChecksEngine } from '../checks/checks-engine.service';
 import { Actor } from '../common/auth/actor';
 import { requireVisible, schoolScope } from '../common/auth/tenancy';
-import { ForbiddenProblem, NotFoundProblem, RuleViolationProblem } from '../common/errors/problems';
+import { amsterdamToday } from '../common/calendar';
+import {
+  ConflictProblem,
+  ForbiddenProblem,
+  NotFoundProblem,
+  RuleViolationProblem,
+  ValidationProblem,
+} from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { User } from '../users/user.entity';
 import { Flag, FlagEvent, FlagEventAction, FlagStatus } from './flag.entity';
-import { AssignFlagDto, DecideFlagDto, FlagDetailResponse, FlagResponse, ListFlagsQuery } from './flags.dto';
+import {
+  AssignFlagDto,
+  DecideFlagDto,
+  DecisionApprovalDto,
+  FlagDetailResponse,
+  FlagResponse,
+  FlagTimelineEntry,
+  HearingResponseDto,
+  ListFlagsQuery,
+  RequestHearingDto,
+} from './flags.dto';
 
 /** Reviewers: Blik op Werk auditors, DUO staff and admins. Schools only read flags on their own records. */
 export const REVIEWER_ROLES = ['AUDITOR', 'DUO', 'ADMIN'] as const;
@@ -20,13 +37,60 @@ const REVIEWABLE: FlagStatus[] = ['OPEN', 'IN_REVIEW'];
 const REVIEW_ORDER = `array_position(ARRAY['HIGH','MEDIUM','LOW']::text[], f.severity)`;
 const RAISED_DAY = `(f.raisedAt AT TIME ZONE 'Europe/Amsterdam')::date`;
 
-/** What a decision changes, for the audit trail. */
+/** What a review step changes, for the audit trail. */
 const reviewState = (f: Flag) => ({
   status: f.status,
   assigneeId: f.assigneeId,
   decisionOutcome: f.decisionOutcome,
   decisionReason: f.decisionReason,
+  pendingOutcome: f.pendingOutcome,
+  hearingDueOn: f.hearingDueOn,
+  hearingAnswered: f.hearingRespondedAt !== null,
 });
+
+/** The review columns a step may change (the checks own the rest of the row). */
+const reviewColumns = (f: Flag) => ({
+  status: f.status,
+  assigneeId: f.assigneeId,
+  decisionOutcome: f.decisionOutcome,
+  decisionReason: f.decisionReason,
+  decidedBy: f.decidedBy,
+  decidedAt: f.decidedAt,
+  decisionApprovedBy: f.decisionApprovedBy,
+  decisionApprovedAt: f.decisionApprovedAt,
+  pendingOutcome: f.pendingOutcome,
+  pendingReason: f.pendingReason,
+  pendingProposedBy: f.pendingProposedBy,
+  pendingProposedAt: f.pendingProposedAt,
+  hearingQuestion: f.hearingQuestion,
+  hearingDueOn: f.hearingDueOn,
+  hearingRequestedAt: f.hearingRequestedAt,
+  hearingRequestedBy: f.hearingRequestedBy,
+  hearingStatement: f.hearingStatement,
+  hearingRespondedAt: f.hearingRespondedAt,
+  hearingRespondedBy: f.hearingRespondedBy,
+});
+
+/** One entry of a flag's timeline, with what the step was about (the question, the reason, ...). */
+interface Step {
+  action: FlagEventAction;
+  about?: Record<string, unknown>;
+}
+
+/** The steps whose subject a school may read on its own flag's timeline: what it was asked, what it said, the outcome. */
+const SCHOOL_READABLE_STEPS: readonly FlagEventAction[] = [
+  'HEARING_REQUESTED',
+  'HEARING_ANSWERED',
+  'DECIDED',
+];
+
+/** A flag's hearing no longer awaits the school: it answered, or its due date passed. */
+const hearingConcluded = (f: Flag, today: string): boolean =>
+  f.hearingRespondedAt !== null || (f.hearingDueOn !== null && f.hearingDueOn < today);
+
+/** Four eyes and the hearing apply to HIGH flags; the hearing only where there is a school to hear. */
+const needsSecondReviewer = (f: Flag, outcome: string): boolean =>
+  outcome === 'CONFIRMED' && f.severity === 'HIGH';
 
 @Injectable()
 export class FlagsService {
@@ -49,6 +113,12 @@ export class FlagsService {
     if (query.assigned) qb.andWhere(`f.assigneeId IS ${query.assigned === 'true' ? 'NOT ' : ''}NULL`);
     if (query.raisedFrom) qb.andWhere(`${RAISED_DAY} >= :raisedFrom`, { raisedFrom: query.raisedFrom });
     if (query.raisedTo) qb.andWhere(`${RAISED_DAY} <= :raisedTo`, { raisedTo: query.raisedTo });
+    if (query.hearing === 'OPEN') {
+      qb.andWhere(
+        `f.hearingRequestedAt IS NOT NULL AND f.hearingRespondedAt IS NULL AND f.hearingDueOn >= :today AND f.status IN (:...reviewable)`,
+        { today: amsterdamToday(), reviewable: REVIEWABLE },
+      );
+    }
     // The count and the page on two connections at once: the answer waits for the slower, not for both.
     const [total, flags] = await Promise.all([
       qb.getCount(),
@@ -100,65 +170,229 @@ export class FlagsService {
           'assigneeId',
         );
       }
-      await this.change(manager, actor, id, 'ASSIGNED', (flag) => {
+      await this.change(manager, actor, id, (flag) => {
         flag.assigneeId = assigneeId;
         flag.status = 'IN_REVIEW';
+        return [{ action: 'ASSIGNED', about: { assigneeId } }];
       });
     });
     return this.get(actor, id);
   }
 
-  /** Decides a flag: CONFIRMED (the irregularity is real) or DISMISSED, always with a reason. */
-  async decide(actor: Actor, id: string, dto: DecideFlagDto): Promise<FlagDetailResponse> {
+  /**
+   * Decides a flag: CONFIRMED (the irregularity is real) or DISMISSED, always with a reason. Confirming a HIGH
+   * flag takes two people (four eyes): it is proposed here (`proposed: true`) and takes effect on approval; on
+   * a school's record the school must have been heard first (its hearing answered or past its due date).
+   */
+  async decide(
+    actor: Actor,
+    id: string,
+    dto: DecideFlagDto,
+  ): Promise<{ proposed: boolean; flag: FlagDetailResponse }> {
+    let proposed = false;
     await this.dataSource.transaction((manager) =>
-      this.change(manager, actor, id, 'DECIDED', (flag) => {
-        flag.status = dto.outcome;
-        flag.decisionOutcome = dto.outcome;
-        flag.decisionReason = dto.reason;
-        flag.decidedBy = actor.id;
-        flag.decidedAt = new Date();
+      this.change(manager, actor, id, (flag) => {
+        if (flag.pendingOutcome) {
+          throw new RuleViolationProblem(
+            'A decision on this flag awaits a second reviewer: approve or reject it first.',
+            'pendingDecision',
+          );
+        }
+        if (!needsSecondReviewer(flag, dto.outcome)) {
+          this.settle(flag, { outcome: dto.outcome, reason: dto.reason, decidedBy: actor.id });
+          flag.assigneeId ??= actor.id;
+          return [{ action: 'DECIDED', about: { outcome: dto.outcome, reason: dto.reason } }];
+        }
+        if (flag.schoolId && !hearingConcluded(flag, amsterdamToday())) {
+          throw new RuleViolationProblem(
+            flag.hearingRequestedAt
+              ? `A HIGH flag on a school's record is confirmed only after the school was heard: its hearing is unanswered until ${flag.hearingDueOn}.`
+              : "A HIGH flag on a school's record is confirmed only after the school was heard: ask for its view first (POST /flags/{id}/hearing).",
+            'hearing',
+          );
+        }
+        proposed = true;
+        flag.status = 'IN_REVIEW';
         flag.assigneeId ??= actor.id;
+        flag.pendingOutcome = 'CONFIRMED';
+        flag.pendingReason = dto.reason;
+        flag.pendingProposedBy = actor.id;
+        flag.pendingProposedAt = new Date();
+        return [{ action: 'DECISION_PROPOSED', about: { outcome: dto.outcome, reason: dto.reason } }];
+      }),
+    );
+    return { proposed, flag: await this.get(actor, id) };
+  }
+
+  /** Four eyes: a second reviewer approves (the proposal takes effect) or rejects (back to review) a proposed decision. */
+  async approveDecision(actor: Actor, id: string, dto: DecisionApprovalDto): Promise<FlagDetailResponse> {
+    await this.dataSource.transaction((manager) =>
+      this.change(manager, actor, id, (flag) => {
+        if (!flag.pendingOutcome || !flag.pendingProposedBy)
+          throw new RuleViolationProblem('No decision on this flag awaits approval.', 'pendingDecision');
+        const proposal = {
+          outcome: flag.pendingOutcome,
+          reason: flag.pendingReason as string,
+          proposedBy: flag.pendingProposedBy,
+        };
+        if (proposal.proposedBy === actor.id)
+          throw new ForbiddenProblem(
+            'Four eyes: a decision is approved or rejected by someone other than its proposer.',
+          );
+        flag.pendingOutcome = flag.pendingReason = flag.pendingProposedBy = flag.pendingProposedAt = null;
+        if (!dto.approved) {
+          flag.status = 'IN_REVIEW';
+          return [
+            { action: 'DECISION_REJECTED', about: { ...proposal, rejectionReason: dto.reason ?? null } },
+          ];
+        }
+        this.settle(flag, {
+          outcome: proposal.outcome,
+          reason: proposal.reason,
+          decidedBy: proposal.proposedBy,
+        });
+        flag.decisionApprovedBy = actor.id;
+        flag.decisionApprovedAt = flag.decidedAt;
+        return [
+          { action: 'DECISION_APPROVED', about: { ...proposal, approvalReason: dto.reason ?? null } },
+          {
+            action: 'DECIDED',
+            // who proposed and who approved are on the steps before; a school reads this one
+            about: { outcome: proposal.outcome, reason: proposal.reason },
+          },
+        ];
       }),
     );
     return this.get(actor, id);
   }
 
-  /** One review step on a locked flag: allowed only while reviewable; history and audit in the same transaction. */
+  /** Hoor en wederhoor: asks the flag's school for its view by `dueOn`. One hearing per flag. */
+  async requestHearing(actor: Actor, id: string, dto: RequestHearingDto): Promise<FlagDetailResponse> {
+    if (dto.dueOn < amsterdamToday())
+      throw new ValidationProblem([{ name: 'dueOn', reason: 'dueOn must be today or later' }]);
+    await this.dataSource.transaction((manager) =>
+      this.change(manager, actor, id, (flag) => {
+        if (!flag.schoolId)
+          throw new RuleViolationProblem(
+            "This flag is on no school's record: there is no school to hear.",
+            'schoolId',
+          );
+        if (flag.hearingRequestedAt)
+          throw new ConflictProblem(
+            'hearing',
+            'The school has already been asked for its view on this flag.',
+          );
+        flag.hearingQuestion = dto.question;
+        flag.hearingDueOn = dto.dueOn;
+        flag.hearingRequestedAt = new Date();
+        flag.hearingRequestedBy = actor.id;
+        return [{ action: 'HEARING_REQUESTED', about: { question: dto.question, dueOn: dto.dueOn } }];
+      }),
+    );
+    return this.get(actor, id);
+  }
+
+  /** The school's view (zienswijze) on its own flag: once, by the due date, while the flag is in review. */
+  async respondToHearing(actor: Actor, id: string, dto: HearingResponseDto): Promise<FlagDetailResponse> {
+    await this.dataSource.transaction((manager) =>
+      this.change(manager, actor, id, (flag) => {
+        if (!flag.hearingRequestedAt)
+          throw new RuleViolationProblem('The school was not asked for its view on this flag.', 'hearing');
+        if (flag.hearingRespondedAt)
+          throw new ConflictProblem('statement', 'The school has already given its view on this flag.');
+        if ((flag.hearingDueOn as string) < amsterdamToday())
+          throw new RuleViolationProblem(
+            `The hearing was due on ${flag.hearingDueOn}; it can no longer be answered.`,
+            'hearing',
+          );
+        flag.hearingStatement = dto.statement;
+        flag.hearingRespondedAt = new Date();
+        flag.hearingRespondedBy = actor.id;
+        return [{ action: 'HEARING_ANSWERED', about: { statement: dto.statement } }];
+      }),
+    );
+    return this.get(actor, id);
+  }
+
+  /** Every step of a flag's case, oldest first. A school reads its own flags' timeline, without other organisations' user ids. */
+  async timeline(actor: Actor, id: string): Promise<FlagTimelineEntry[]> {
+    const flag = requireVisible(actor, await this.dataSource.manager.findOneBy(Flag, { id }), 'Flag');
+    const rows: {
+      at: Date;
+      action: FlagEventAction;
+      actorId: string | null;
+      details: Record<string, unknown> | null;
+      actorSchoolId: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT e.at, e.action, e.actor_id AS "actorId", e.details, u.school_id AS "actorSchoolId"
+           FROM flag_events e LEFT JOIN users u ON u.id = e.actor_id
+          WHERE e.flag_id = $1 ORDER BY e.at, e.id`,
+      [id],
+    );
+    return rows.map((row) => {
+      const about = (row.details?.about as Record<string, unknown> | undefined) ?? null;
+      if (actor.role !== 'SCHOOL')
+        return { at: row.at, action: row.action, by: row.actorId, details: row.details };
+      return {
+        at: row.at,
+        action: row.action,
+        by: row.actorSchoolId !== null && row.actorSchoolId === flag.schoolId ? row.actorId : null,
+        details: SCHOOL_READABLE_STEPS.includes(row.action) ? about : null,
+      };
+    });
+  }
+
+  /** A decision taking effect: the flag leaves review with its outcome. */
+  private settle(
+    flag: Flag,
+    decision: { outcome: 'CONFIRMED' | 'DISMISSED'; reason: string; decidedBy: string },
+  ): void {
+    flag.status = decision.outcome;
+    flag.decisionOutcome = decision.outcome;
+    flag.decisionReason = decision.reason;
+    flag.decidedBy = decision.decidedBy;
+    flag.decidedAt = new Date();
+  }
+
+  /**
+   * One review step on a locked flag the actor may see: allowed only while reviewable; its timeline entries and
+   * the audit event (one per person's act, named after its first step) in the same transaction.
+   */
   private async change(
     manager: EntityManager,
     actor: Actor,
     id: string,
-    action: FlagEventAction,
-    apply: (flag: Flag) => void,
+    apply: (flag: Flag) => Step[],
   ): Promise<void> {
-    const flag = await manager.findOne(Flag, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!flag) throw new NotFoundProblem('Flag');
+    const flag = requireVisible(
+      actor,
+      await manager.findOne(Flag, { where: { id }, lock: { mode: 'pessimistic_write' } }),
+      'Flag',
+    );
     if (!REVIEWABLE.includes(flag.status)) {
-      throw new RuleViolationProblem(`A ${flag.status} flag can no longer be assigned or decided.`, 'status');
+      throw new RuleViolationProblem(`A ${flag.status} flag is no longer in review.`, 'status');
     }
     const before = reviewState(flag);
-    apply(flag);
-    await manager.update(
-      Flag,
-      { id },
-      {
-        status: flag.status,
-        assigneeId: flag.assigneeId,
-        decisionOutcome: flag.decisionOutcome,
-        decisionReason: flag.decisionReason,
-        decidedBy: flag.decidedBy,
-        decidedAt: flag.decidedAt,
-      },
-    );
+    const steps = apply(flag);
+    await manager.update(Flag, { id }, reviewColumns(flag));
     const after = reviewState(flag);
-    await manager.insert(FlagEvent, {
-      flagId: id,
-      action,
-      actorId: actor.id,
-      checkRunId: null,
-      details: { before, after },
+    await manager.insert(
+      FlagEvent,
+      steps.map((step) => ({
+        flagId: id,
+        action: step.action,
+        actorId: actor.id,
+        checkRunId: null,
+        details: { about: step.about ?? null, before, after },
+      })),
+    );
+    await this.audit.record(manager, actor, {
+      action: steps[0].action,
+      subjectType: 'FLAG',
+      subjectId: id,
+      before,
+      after: { ...after, ...steps[0].about },
     });
-    await this.audit.record(manager, actor, { action, subjectType: 'FLAG', subjectId: id, before, after });
     // A dismissed flag may leave its declaration with nothing against it: CHECKED again.
     if (flag.subjectType === 'HOURS_DECLARATION') {
       await this.checks.refreshDeclarationStatuses(manager, { declarationIds: [flag.subjectId] });
@@ -188,9 +422,30 @@ export class FlagsService {
               reason: f.decisionReason as string,
               decidedBy: f.decidedBy as string,
               decidedAt: f.decidedAt as Date,
+              approvedBy: f.decisionApprovedBy,
+              approvedAt: f.decisionApprovedAt,
             },
           }
         : {}),
+      ...(f.pendingOutcome
+        ? {
+            pendingDecision: {
+              outcome: f.pendingOutcome,
+              reason: f.pendingReason as string,
+              proposedBy: f.pendingProposedBy as string,
+              proposedAt: f.pendingProposedAt as Date,
+            },
+          }
+        : {}),
+      hearing: f.hearingRequestedAt
+        ? {
+            question: f.hearingQuestion as string,
+            requestedAt: f.hearingRequestedAt,
+            dueOn: f.hearingDueOn as string,
+            statement: f.hearingStatement,
+            respondedAt: f.hearingRespondedAt,
+          }
+        : null,
     };
   }
 }

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/auth/actor';
 import { NotFoundProblem, RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
-import { amsterdamToday } from '../exemptions/exemption-workflow.service';
+import { amsterdamToday } from '../common/calendar';
 import { KeurmerkEventStatus } from '../schools/school.entity';
 import { SchoolsService } from '../schools/schools.service';
 import { ApplicationKind, KeurmerkApplication } from './keurmerk-application.entity';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/auth/actor';
 import { RuleViolationProblem } from '../common/errors/problems';
-import { amsterdamToday } from '../exemptions/exemption-workflow.service';
+import { amsterdamToday } from '../common/calendar';
 import { countingTeacher, knownAtDuo } from '../rules/domain-sql';
 import { SchoolsService } from '../schools/schools.service';
 import {

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { isValidBsn } from '../bsn/bsn';
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -84,6 +84,15 @@ export function IsDecimal(places: number, options?: ValidationOptions): Property
       },
     },
     options,
+  );
+}
+
+/** Free text a person writes (a reason, a question, a statement): not blank, at most `maxLength` characters. */
+export function IsText(maxLength: number): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Matches(/\S/, { message: '$property must not be blank' }),
+    MaxLength(maxLength),
   );
 }
 

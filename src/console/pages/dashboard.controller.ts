@@ -2,7 +2,7 @@ import { Get, Query, Req } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Request } from 'express';
-import { amsterdamToday } from '../../exemptions/exemption-workflow.service';
+import { amsterdamToday } from '../../common/calendar';
 import { DashboardService } from '../../reports/dashboard.service';
 import { Roles } from '../../common/auth/auth.decorators';
 import { barChart } from '../charts';

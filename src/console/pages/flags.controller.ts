@@ -167,13 +167,13 @@ export class FlagsPageController {
     @Res() res: Response,
   ): Promise<void> {
     const dto = await formDto(DecideFlagDto, body);
-    const decided = await this.flags.decide(actor, id, dto);
+    const { proposed } = await this.flags.decide(actor, id, dto);
     this.session.flash(
       req,
       'ok',
-      decided.status === dto.outcome
-        ? `De signalering is ${dto.outcome === 'CONFIRMED' ? 'bevestigd' : 'afgewezen'}.`
-        : 'Uw besluit is vastgelegd.',
+      proposed
+        ? 'Uw besluit is voorgesteld; een tweede beoordelaar moet het goedkeuren.'
+        : `De signalering is ${dto.outcome === 'CONFIRMED' ? 'bevestigd' : 'afgewezen'}.`,
     );
     seeOther(res, `/console/flags/${id}`);
   }

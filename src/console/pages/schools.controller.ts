@@ -7,7 +7,7 @@ import { DashboardService } from '../../reports/dashboard.service';
 import { ReportsService } from '../../reports/reports.service';
 import { ListSchoolsQuery, SchoolIdParam } from '../../schools/schools.dto';
 import { SchoolsService } from '../../schools/schools.service';
-import { amsterdamToday } from '../../exemptions/exemption-workflow.service';
+import { amsterdamToday } from '../../common/calendar';
 import { barChart } from '../charts';
 import { ConsolePage, REVIEWERS } from '../console-page';
 import { ConsoleView } from '../console-view';
