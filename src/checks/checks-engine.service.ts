@@ -22,7 +22,9 @@ export interface CheckOutcome {
 }
 
 /** Flags a person decided (CONFIRMED, DISMISSED) are never changed by the system; these are. */
-const LIVE = `('OPEN','IN_REVIEW')`;
+export const LIVE = `('OPEN','IN_REVIEW')`;
+/** A decision proposed on a flag that is withdrawn has nothing left to approve. */
+const NOTHING_PENDING = `pending_outcome = NULL, pending_reason = NULL, pending_proposed_by = NULL, pending_proposed_at = NULL`;
 /** A declaration with a live or confirmed flag is FLAGGED. */
 const FLAGGING = `('OPEN','IN_REVIEW','CONFIRMED')`;
 
@@ -119,9 +121,7 @@ export class ChecksEngine {
     const codes = rules.map((r) => r.code);
     const [withdrawn] = await manager.query(
       `WITH withdrawn AS (
-         -- a decision proposed on a flag that no longer fires has nothing left to approve
-         UPDATE flags f SET status = 'WITHDRAWN', withdrawn_at = now(), last_checked_at = now(),
-           pending_outcome = NULL, pending_reason = NULL, pending_proposed_by = NULL, pending_proposed_at = NULL
+         UPDATE flags f SET status = 'WITHDRAWN', withdrawn_at = now(), last_checked_at = now(), ${NOTHING_PENDING}
          WHERE f.rule_code = ANY($2) AND f.status IN ${LIVE}
            AND ${scope.all ? 'TRUE' : `(f.rule_code, f.subject_id, coalesce(f.school_id, '${NO_SCHOOL}')) IN (SELECT rule_code, subject_id, school_key FROM check_scope)`}
            AND NOT EXISTS (SELECT 1 FROM check_fired x
@@ -182,7 +182,8 @@ export class ChecksEngine {
   async withdrawRule(manager: EntityManager, code: RuleCode): Promise<number> {
     const [row] = await manager.query(
       `WITH withdrawn AS (
-         UPDATE flags SET status = 'WITHDRAWN', withdrawn_at = now() WHERE rule_code = $1 AND status IN ${LIVE} RETURNING id, subject_id, subject_type),
+         UPDATE flags SET status = 'WITHDRAWN', withdrawn_at = now(), ${NOTHING_PENDING}
+         WHERE rule_code = $1 AND status IN ${LIVE} RETURNING id, subject_id, subject_type),
        events AS (
          INSERT INTO flag_events (flag_id, action, details)
          SELECT id, 'WITHDRAWN', '{"reason":"rule disabled"}'::jsonb FROM withdrawn RETURNING 1),

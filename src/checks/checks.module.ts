@@ -3,11 +3,12 @@ import { CheckRunsController } from './check-runs.controller';
 import { CheckRunsService } from './check-runs.service';
 import { ChecksEngine } from './checks-engine.service';
 import { PendingChecksProcessor } from './pending-checks.processor';
+import { RuleSimulator } from './rule-simulator';
 
-/** The checks: the rules engine, the pending-checks outbox processor and check runs. */
+/** The checks: the rules engine, the pending-checks outbox processor, check runs and rule simulations. */
 @Module({
   controllers: [CheckRunsController],
-  providers: [ChecksEngine, PendingChecksProcessor, CheckRunsService],
-  exports: [ChecksEngine, PendingChecksProcessor, CheckRunsService],
+  providers: [ChecksEngine, PendingChecksProcessor, CheckRunsService, RuleSimulator],
+  exports: [ChecksEngine, PendingChecksProcessor, CheckRunsService, RuleSimulator],
 })
 export class ChecksModule {}

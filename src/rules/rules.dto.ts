@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { SimulationExample } from '../checks/rule-simulator';
 import { SEVERITIES, Severity, SubjectType } from '../flags/flag.entity';
 
 /** An unknown code is a 404 (the service's), not a 400. */
@@ -37,4 +38,16 @@ export interface RuleResponse {
 export interface UpdatedRuleResponse extends RuleResponse {
   /** The check run that re-checks what the change affects (absent when nothing changed). */
   checkRunId: string | null;
+}
+
+/** POST /rules/{code}/simulations: the rule as the change would make it, and what that would do to its flags. */
+export interface RuleSimulationResponse {
+  rule: RuleResponse;
+  wouldRaise: number;
+  wouldWithdraw: number;
+  wouldChangeSeverity: number;
+  /** Flags the change leaves as they are (including decided ones, which the system never changes). */
+  unchanged: number;
+  /** At most 50, taken in turn from each kind of change. */
+  examples: SimulationExample[];
 }

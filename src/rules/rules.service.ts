@@ -7,9 +7,10 @@ import { Actor } from '../common/auth/actor';
 import { InvalidParam, NotFoundProblem, ValidationProblem } from '../common/errors/problems';
 import { CheckRunsService } from '../checks/check-runs.service';
 import { ChecksEngine } from '../checks/checks-engine.service';
+import { RuleSimulator } from '../checks/rule-simulator';
 import { RULE_CODES, RULE_PARAMETERS, RuleCode } from './rule-catalogue';
 import { Rule } from './rule.entity';
-import { RuleResponse, UpdatedRuleResponse, UpdateRuleDto } from './rules.dto';
+import { RuleResponse, RuleSimulationResponse, UpdatedRuleResponse, UpdateRuleDto } from './rules.dto';
 
 const toResponse = (rule: Rule): RuleResponse => ({
   code: rule.code,
@@ -35,6 +36,27 @@ function mergeParameters(
   return merged;
 }
 
+/** The rule's code, once the change is known to fit it: 404 for an unknown rule, 400 per wrong parameter. */
+function validChange(code: string, dto: UpdateRuleDto): RuleCode {
+  if (!(RULE_CODES as readonly string[]).includes(code)) throw new NotFoundProblem('Rule');
+  const ruleCode = code as RuleCode;
+  const invalid: InvalidParam[] = Object.entries(dto.parameters ?? {}).flatMap(([key, value]) => {
+    const type = RULE_PARAMETERS[ruleCode][key];
+    if (!type) return [{ name: `parameters.${key}`, reason: `is not a parameter of ${code}` }];
+    const reason = type.validate(value);
+    return reason ? [{ name: `parameters.${key}`, reason: `${key} ${reason}` }] : [];
+  });
+  if (invalid.length > 0) throw new ValidationProblem(invalid);
+  return ruleCode;
+}
+
+/** The rule as it would read after the change. */
+const changedRule = (rule: Rule, dto: UpdateRuleDto) => ({
+  enabled: dto.enabled ?? rule.enabled,
+  severity: dto.severity ?? rule.severity,
+  parameters: mergeParameters(rule.parameters, dto.parameters ?? {}),
+});
+
 @Injectable()
 export class RulesService {
   constructor(
@@ -42,7 +64,34 @@ export class RulesService {
     private readonly audit: AuditService,
     private readonly engine: ChecksEngine,
     private readonly checkRuns: CheckRunsService,
+    private readonly simulator: RuleSimulator,
   ) {}
+
+  /**
+   * What a change would do to the rule's flags on the data as it stands, in a read-only transaction: no flag,
+   * no audit event and no rule change is written (so nothing to audit either).
+   */
+  async simulate(code: string, dto: UpdateRuleDto): Promise<RuleSimulationResponse> {
+    const ruleCode = validChange(code, dto);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query('SET TRANSACTION READ ONLY');
+      await runner.query('SET LOCAL jit = off');
+      const rule = await runner.manager.findOneByOrFail(Rule, { code });
+      const proposed = changedRule(rule, dto);
+      const outcome = await this.simulator.simulate(runner.manager, {
+        code: ruleCode,
+        subjectType: rule.subjectType,
+        ...proposed,
+      });
+      return { rule: { ...toResponse(rule), ...proposed }, ...outcome };
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
 
   async list(): Promise<RuleResponse[]> {
     const rules = await this.dataSource.manager.find(Rule);
@@ -55,25 +104,12 @@ export class RulesService {
    * any other change starts a check run of everything, which applies the rule as it now reads.
    */
   async update(actor: Actor, code: string, dto: UpdateRuleDto): Promise<UpdatedRuleResponse> {
-    if (!(RULE_CODES as readonly string[]).includes(code)) throw new NotFoundProblem('Rule');
-    const ruleCode = code as RuleCode;
-    const invalid: InvalidParam[] = Object.entries(dto.parameters ?? {}).flatMap(([key, value]) => {
-      const type = RULE_PARAMETERS[ruleCode][key];
-      if (!type) return [{ name: `parameters.${key}`, reason: `is not a parameter of ${code}` }];
-      const reason = type.validate(value);
-      return reason ? [{ name: `parameters.${key}`, reason: `${key} ${reason}` }] : [];
-    });
-    if (invalid.length > 0) throw new ValidationProblem(invalid);
-
+    const ruleCode = validChange(code, dto);
     const { rule, changed } = await this.dataSource.transaction(async (manager) => {
       const rule = await manager.findOne(Rule, { where: { code }, lock: { mode: 'pessimistic_write' } });
       if (!rule) throw new NotFoundProblem('Rule');
       const before = toResponse(rule);
-      const after = {
-        enabled: dto.enabled ?? rule.enabled,
-        severity: dto.severity ?? rule.severity,
-        parameters: mergeParameters(rule.parameters, dto.parameters ?? {}),
-      };
+      const after = changedRule(rule, dto);
       const changed = !isDeepStrictEqual(after, {
         enabled: rule.enabled,
         severity: rule.severity,

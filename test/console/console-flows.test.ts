@@ -302,4 +302,94 @@ describe('console in the browser', () => {
     await page.keyboard.press('Enter');
     await page.locator('dl.console-meta dd', { hasText: 'Met het toetsenbord afgewezen.' }).first().waitFor();
   });
+
+  it('hears the school and takes four eyes: an auditor asks, the school answers, the auditor proposes, a second auditor approves', async () => {
+    // A real HIGH flag of the checks: 9 hours declared, 6 attended.
+    const { declarationId } = await declared(a, 5, false);
+    await checksSettled(t);
+    const [{ id: flagId }] = await flags(t, auditor, {
+      rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
+      subjectId: declarationId,
+    });
+    const secondAuditor = await t.user('AUDITOR');
+    const flagUrl = `${baseUrl}/console/flags/${flagId}`;
+    const as = async (user: TestUser, act: (page: BrowserSession['page']) => Promise<void>) => {
+      const session = await BrowserSession.open();
+      try {
+        await session.signIn(baseUrl, user.email, user.password);
+        await session.page.goto(flagUrl);
+        await session.page.getByRole('heading', { level: 1, name: /Signalering/ }).waitFor();
+        await act(session.page);
+      } finally {
+        await session.close();
+      }
+    };
+
+    // The auditor asks for the school's view; until it is given, Bevestigen is not offered.
+    await as(auditor, async (page) => {
+      expect(await page.getByRole('button', { name: 'Bevestigen' }).count()).toBe(0);
+      await page
+        .getByLabel('Vraag aan de school')
+        .fill('Gaf dezelfde docent op 4 maart twee lessen tegelijk?');
+      await page.getByLabel('Uiterste datum').fill('2099-12-31');
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Zienswijze vragen' }).click();
+      await page.getByRole('button', { name: 'Zienswijze vragen' }).waitFor({ state: 'detached' });
+      await page.locator('dl.console-meta dd', { hasText: 'Nog niet ingediend' }).waitFor();
+    });
+
+    // The school sees the hearing on its start page and answers it on the flag's page.
+    await as(a.schoolUser, async (page) => {
+      await page.goto(`${baseUrl}/console/school`);
+      await page.getByRole('link', { name: 'Meer uren verklaard dan gevolgd' }).first().waitFor();
+      await page.goto(flagUrl);
+      await page
+        .getByLabel('Uw zienswijze')
+        .fill('Nee: de tweede les was een inhaalles met een andere docent.');
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Zienswijze indienen' }).click();
+      await page.getByRole('button', { name: 'Zienswijze indienen' }).waitFor({ state: 'detached' });
+      await page.locator('dl.console-meta dd', { hasText: 'inhaalles' }).waitFor();
+    });
+
+    // The auditor proposes the confirmation; he cannot approve his own proposal.
+    await as(auditor, async (page) => {
+      await page
+        .getByLabel('Motivering')
+        .fill('Presentielijsten tonen dezelfde inburgeraar in beide lessen.');
+      await page.getByRole('button', { name: 'Bevestigen' }).click();
+      await page.locator('dl.console-meta dt', { hasText: 'Voorgesteld besluit' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Goedkeuren' }).count()).toBe(0);
+    });
+
+    // A second auditor approves: the confirmation takes effect.
+    await as(secondAuditor, async (page) => {
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Goedkeuren' }).click();
+      await page.getByRole('button', { name: 'Goedkeuren' }).waitFor({ state: 'detached' });
+      await page.locator('dl.console-meta dd', { hasText: 'Bevestigd' }).first().waitFor();
+    });
+
+    const decided = await t.http
+      .get(`${API}/flags/${flagId}`)
+      .set(...bearer(duo))
+      .expect(200);
+    expect(decided.body).toMatchObject({
+      status: 'CONFIRMED',
+      decision: { decidedBy: auditor.id, approvedBy: secondAuditor.id },
+      hearing: { statement: 'Nee: de tweede les was een inhaalles met een andere docent.' },
+    });
+    const timeline = await t.http
+      .get(`${API}/flags/${flagId}/timeline`)
+      .set(...bearer(duo))
+      .expect(200);
+    expect(timeline.body.map((step: { action: string }) => step.action)).toEqual([
+      'RAISED',
+      'HEARING_REQUESTED',
+      'HEARING_ANSWERED',
+      'DECISION_PROPOSED',
+      'DECISION_APPROVED',
+      'DECIDED',
+    ]);
+  });
 });

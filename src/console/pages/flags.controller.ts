@@ -2,7 +2,16 @@ import { Body, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators';
-import { AssignFlagDto, DecideFlagDto, FlagIdParam, ListFlagsQuery } from '../../flags/flags.dto';
+import {
+  AssignFlagDto,
+  DecideFlagDto,
+  DecisionApprovalDto,
+  FlagIdParam,
+  HearingResponseDto,
+  ListFlagsQuery,
+  RequestHearingDto,
+} from '../../flags/flags.dto';
+import { amsterdamToday } from '../../common/calendar';
 import { FLAG_STATUSES, SEVERITIES } from '../../flags/flag.entity';
 import { FlagsService } from '../../flags/flags.service';
 import { RulesService } from '../../rules/rules.service';
@@ -115,31 +124,47 @@ export class FlagsPageController {
     @Param() { id }: FlagIdParam,
     @Req() req: Request,
   ): Promise<string> {
-    const flag = await this.flags.get(actor, id);
+    const [flag, timeline] = await Promise.all([this.flags.get(actor, id), this.flags.timeline(actor, id)]);
     const records = (flag.evidence as { records?: { schoolId?: string | null }[] }).records ?? [];
     const [schoolNames, people, rules] = await Promise.all([
       this.schools.namesOf([flag.schoolId, ...records.map((record) => record.schoolId ?? null)]),
-      actor.role === 'SCHOOL'
-        ? new Map<string, string>()
-        : this.users.emailsOf([
-            flag.assigneeId,
-            flag.decision?.decidedBy ?? null,
-            ...flag.history.map((e) => e.actorId),
-          ]),
+      // A school's timeline names only its own users; reviewers see who assigned, proposed and decided.
+      this.users.emailsOf([
+        ...timeline.map((e) => e.by),
+        ...(actor.role === 'SCHOOL' ? [] : [flag.assigneeId, flag.pendingDecision?.proposedBy ?? null]),
+      ]),
       this.rules.list(),
     ]);
     const reviewer = REVIEWERS.includes(actor.role);
     const open = flag.status === 'OPEN' || flag.status === 'IN_REVIEW';
+    const today = amsterdamToday();
+    const hearing = flag.hearing;
+    // The same gates as the API's (which refuses anyway): a button the user may not use is not drawn.
+    const heard = hearing !== null && (hearing.respondedAt !== null || hearing.dueOn < today);
+    const confirmNeedsHearing = flag.severity === 'HIGH' && flag.schoolId !== null && !heard;
+    const pending = flag.pendingDecision;
     return this.view.page(req, 'flag', `Signalering ${flag.rule}`, {
       flag,
+      timeline,
       rule: rules.find((rule) => rule.code === flag.rule),
       schoolName: flag.schoolId ? schoolNames.get(flag.schoolId) : undefined,
       schoolNames,
       people,
+      today,
       evidence: evidenceTables(flag.evidence),
+      confirmNeedsHearing,
       can: {
         assign: reviewer && open && flag.assigneeId !== actor.id,
-        decide: reviewer && open,
+        askHearing: reviewer && open && flag.schoolId !== null && hearing === null,
+        decide: reviewer && open && !pending,
+        confirm: !confirmNeedsHearing,
+        approve: reviewer && open && pending !== undefined && pending.proposedBy !== actor.id,
+        answerHearing:
+          actor.role === 'SCHOOL' &&
+          open &&
+          hearing !== null &&
+          hearing.respondedAt === null &&
+          hearing.dueOn >= today,
       },
     });
   }
@@ -175,6 +200,55 @@ export class FlagsPageController {
         ? 'Uw besluit is voorgesteld; een tweede beoordelaar moet het goedkeuren.'
         : `De signalering is ${dto.outcome === 'CONFIRMED' ? 'bevestigd' : 'afgewezen'}.`,
     );
+    seeOther(res, `/console/flags/${id}`);
+  }
+
+  @Post(':id/hearing')
+  @Roles('AUDITOR', 'DUO', 'ADMIN')
+  async requestHearing(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: FlagIdParam,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.flags.requestHearing(actor, id, await formDto(RequestHearingDto, body));
+    this.session.flash(req, 'ok', 'De school is om haar zienswijze gevraagd.');
+    seeOther(res, `/console/flags/${id}`);
+  }
+
+  @Post(':id/hearing/response')
+  @Roles('SCHOOL')
+  async respondToHearing(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: FlagIdParam,
+    @Body() body: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.flags.respondToHearing(actor, id, await formDto(HearingResponseDto, body));
+    this.session.flash(req, 'ok', 'Uw zienswijze is ingediend.');
+    seeOther(res, `/console/flags/${id}`);
+  }
+
+  @Post(':id/decision/approval')
+  @Roles('AUDITOR', 'DUO', 'ADMIN')
+  async approveDecision(
+    @CurrentActor() actor: Actor,
+    @Param() { id }: FlagIdParam,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // A form sends text: the button's value becomes the API's boolean, an empty optional field no field at all.
+    const { approved, reason, ...rest } = body ?? {};
+    const dto = await formDto(DecisionApprovalDto, {
+      ...rest,
+      approved: approved === 'true' ? true : approved === 'false' ? false : approved,
+      ...(reason === '' || reason === undefined ? {} : { reason }),
+    });
+    await this.flags.approveDecision(actor, id, dto);
+    this.session.flash(req, 'ok', dto.approved ? 'Het besluit is goedgekeurd.' : 'Het besluit is afgekeurd.');
     seeOther(res, `/console/flags/${id}`);
   }
 }

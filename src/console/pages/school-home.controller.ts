@@ -35,16 +35,18 @@ export class SchoolHomePageController {
   @Get('school')
   async home(@CurrentActor() actor: Actor, @Req() req: Request): Promise<string> {
     const school = await this.schools.get(actor, owningSchool(actor));
-    const [open, inReview, pending] = await Promise.all([
+    const [open, inReview, pending, hearings] = await Promise.all([
       this.flags.list(actor, { status: 'OPEN', page: 1, pageSize: 20 }),
       this.flags.list(actor, { status: 'IN_REVIEW', page: 1, pageSize: 20 }),
       this.requests.list(actor, { status: 'PENDING', page: 1, pageSize: 50 }),
+      this.flags.list(actor, { hearing: 'OPEN', page: 1, pageSize: 50 }),
     ]);
     return this.view.page(req, 'school-home', school.name, {
       school,
       flags: [...inReview.items, ...open.items],
       flagsTotal: open.total + inReview.total,
       pending: pending.items,
+      hearings: hearings.items,
     });
   }
 
