@@ -75,6 +75,17 @@ describe('console pages on the demo data', () => {
     await page.locator('figure svg').waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await visit('/console/rules', 'Regels');
+    // A rule change is simulated first: the simulation page shows what it would do, before saving.
+    await page.getByText('Groep groter dan toegestaan (GROUP_SIZE_EXCEEDED) wijzigen').click();
+    const form = page.locator('form[action="/console/rules/GROUP_SIZE_EXCEEDED/simulation"]');
+    await form.getByLabel('Ernst').selectOption('LOW');
+    await form.getByRole('button', { name: 'Simuleren' }).click();
+    await page.getByRole('heading', { level: 1, name: /Simulatie/ }).waitFor();
+    expect(await page.getByRole('table', { name: 'Gevolgen van de wijziging' }).textContent()).toMatch(
+      /Andere ernst\s*[1-9]/,
+    );
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Wijziging opslaan' }).count()).toBe(1);
     await visit('/console/exemptions', 'Ontheffingen');
     await page.getByRole('table', { name: 'Ontheffingsverzoeken' }).locator('tbody tr a').first().click();
     await page.getByRole('heading', { level: 1, name: 'Ontheffingsverzoek' }).waitFor();

@@ -31,6 +31,26 @@ export class RulesPageController {
     });
   }
 
+  /** A change is first simulated: the page shows what it would do, and saving it is one button there. */
+  @Post(':code/simulation')
+  @Roles('AUDITOR', 'ADMIN')
+  async simulate(
+    @Param() { code }: RuleCodeParam,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+  ): Promise<string> {
+    const change = await changeFromForm(body);
+    const simulation = await this.rules.simulate(code, change);
+    return this.view.page(req, 'rule-simulation', `Simulatie van ${code}`, {
+      simulation,
+      form: {
+        enabled: String(simulation.rule.enabled),
+        severity: simulation.rule.severity,
+        parameters: JSON.stringify(change.parameters),
+      },
+    });
+  }
+
   @Post(':code')
   @Roles('AUDITOR', 'ADMIN')
   async change(
@@ -40,12 +60,7 @@ export class RulesPageController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const dto = await formDto(UpdateRuleDto, {
-      enabled: body.enabled === 'true',
-      severity: body.severity,
-      parameters: parseParameters(body.parameters),
-    });
-    const updated = await this.rules.update(actor, code, dto);
+    const updated = await this.rules.update(actor, code, await changeFromForm(body));
     this.session.flash(
       req,
       'ok',
@@ -53,6 +68,15 @@ export class RulesPageController {
     );
     seeOther(res, `/console/rules#${updated.code}`);
   }
+}
+
+/** The change form's fields as PATCH /rules/{code} reads them. */
+function changeFromForm(body: Record<string, unknown>): Promise<UpdateRuleDto> {
+  return formDto(UpdateRuleDto, {
+    enabled: body.enabled === 'true',
+    severity: body.severity,
+    parameters: parseParameters(body.parameters),
+  });
 }
 
 function parseParameters(text: unknown): Record<string, unknown> {
