@@ -1,13 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksSettled, flags, flagsOn, waitForCheckRun } from './support/checks';
-import {
-  importCsv,
-  newDeclaration,
-  newSchoolWithUser,
-  SchoolWithUser,
-  validBsn,
-} from './support/factories';
+import { importCsv, newDeclaration, newSchoolWithUser, SchoolWithUser, validBsn } from './support/factories';
 import { bearer, TestApp, TestUser } from './support/test-app';
 import { TEST_LOG_DIR } from './support/test-env';
 
@@ -198,7 +192,7 @@ describe('exam results and RESULTS_BELOW_REGISTERED_HOURS', () => {
   });
 
   describe('the rule', () => {
-    it('flags a declaration of exactly minimumHours, MEDIUM, with each component\'s latest result, the expected level and the window', async () => {
+    it("flags a declaration of exactly minimumHours, MEDIUM, with each component's latest result, the expected level and the window", async () => {
       const [flag] = await ruleFlags('fixture');
       expect(flag).toMatchObject({
         severity: 'MEDIUM',
