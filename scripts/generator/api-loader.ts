@@ -2,7 +2,7 @@
  * Loads a (small) generated data set through the public API exactly as outside clients would:
  * an auditor registers the schools and their keurmerk history, each school submits its teachers,
  * groups, contracts, lessons (CSV import, plus single lessons), invoices and declarations, and DUO
- * imports loan accounts and payments. Features another engineer has not built yet are reported
+ * imports loan accounts, payments and exam results. Features another engineer has not built yet are reported
  * as missing rather than crashing the load.
  */
 import { Api, ApiError, inPool, pollUntil } from '../lib/api-client';
@@ -120,7 +120,16 @@ export async function loadThroughApi(
       'payments',
     );
   });
-  log(`DUO: ${dataset.loanAccounts.length} loan accounts, ${dataset.payments.length} payments`);
+  await optional('DUO exam results (POST /duo/imports?type=exam-results)', async () =>
+    waitForImport(
+      duo,
+      await duo.postCsv<{ id: string }>('/duo/imports?type=exam-results', examResultsCsv(dataset)),
+      'exam results',
+    ),
+  );
+  log(
+    `DUO: ${dataset.loanAccounts.length} loan accounts, ${dataset.payments.length} payments, ${dataset.examResults.length} exam results`,
+  );
 
   // Hours declarations last: the checks then see every record they rest on.
   await inPool(dataset.schools, 2, async (school) => {
@@ -192,6 +201,12 @@ export function paymentsCsv(dataset: Pick<Dataset, 'payments'>): string {
     .map(
       (p) => `${p.bsn},${p.schoolKvk},${p.contractReference},${p.invoiceNumber},${p.amountCents},${p.paidOn}`,
     )
+    .join('\n')}\n`;
+}
+
+export function examResultsCsv(dataset: Pick<Dataset, 'examResults'>): string {
+  return `bsn,exam_date,component,level\n${dataset.examResults
+    .map((r) => `${r.bsn},${r.examDate},${r.component},${r.level}`)
     .join('\n')}\n`;
 }
 

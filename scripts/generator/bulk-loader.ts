@@ -80,6 +80,7 @@ export async function bulkLoad(
       for (const d of s.declarations) learnerId(d.learnerBsn);
     }
     for (const p of dataset.payments) learnerId(p.bsn);
+    for (const r of dataset.examResults) learnerId(r.bsn);
     const schools = dataset.schools;
     const each = <T>(f: (s: (typeof schools)[number]) => Iterable<T>) => schools.flatMap((s) => [...f(s)]);
 
@@ -310,6 +311,11 @@ export async function bulkLoad(
         p.amountCents,
         p.paidOn,
       ]),
+    );
+    await counted(
+      'exam_results',
+      ['id', 'learner_id', 'exam_date', 'component', 'level'],
+      dataset.examResults.map((r) => [ids.uuid(), learnerId(r.bsn), r.examDate, r.component, r.level]),
     );
     await client.query('COMMIT');
     await client.query('ANALYZE');

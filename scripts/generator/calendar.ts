@@ -15,6 +15,15 @@ export function* daysBetween(from: Day, to: Day): Generator<Day> {
   for (let ms = toUtc(from); ms <= toUtc(to); ms += MS_PER_DAY) yield fromUtc(ms);
 }
 
+/** The same day `months` later, a month end clamped as Postgres does (2024-08-31 + 6 months = 2025-02-28). */
+export function addMonths(day: Day, months: number): Day {
+  const [year, month, date] = day.split('-').map(Number);
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastOfMonth = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(date, lastOfMonth));
+  return target.toISOString().slice(0, 10);
+}
+
 export const minDay = (a: Day, b: Day): Day => (a < b ? a : b);
 export const maxDay = (a: Day, b: Day): Day => (a > b ? a : b);
 

@@ -8,7 +8,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadThroughApi, lessonsCsv, loanAccountsCsv, paymentsCsv } from './api-loader';
+import { examResultsCsv, loadThroughApi, lessonsCsv, loanAccountsCsv, paymentsCsv } from './api-loader';
 import { bulkLoad } from './bulk-loader';
 import { Dataset, Scale } from './dataset';
 import { generateDataset } from './generate-dataset';
@@ -55,6 +55,7 @@ export function writeDataset(dataset: Dataset, dir: string): void {
     writeFileSync(join(dir, `lessons-${school.kvkNumber}.csv`), lessonsCsv(school));
   writeFileSync(join(dir, 'loan-accounts.csv'), loanAccountsCsv(dataset));
   writeFileSync(join(dir, 'payments.csv'), paymentsCsv(dataset));
+  writeFileSync(join(dir, 'exam-results.csv'), examResultsCsv(dataset));
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
  * The shape of a generated data set: what each school submits, what DUO imports, the exemption
  * requests DUO files, and the ground truth: every flag the data implies, by natural key.
  */
+import type { ExamComponent, ExamLevel } from '../../src/duo/exam-levels';
 import type { Severity, SubjectType } from '../../src/flags/flag.entity';
 import { RULE_CODES, RuleCode } from '../../src/rules/rule-catalogue';
 import type { Day, Period } from './calendar';
@@ -124,6 +125,14 @@ export interface PaymentSpec {
   paidOn: Day;
 }
 
+/** One of DUO's exam results: a learner's level on one component on one day. */
+export interface ExamResultSpec {
+  bsn: string;
+  examDate: Day;
+  component: ExamComponent;
+  level: ExamLevel;
+}
+
 export type ExemptionPath = 'GRANTED' | 'REFUSED_SCHOOL_DENIES' | 'REFUSED_EVIDENCE_UNVERIFIED';
 
 export interface ExemptionSpec {
@@ -157,6 +166,7 @@ export interface Dataset {
   schools: SchoolSpec[];
   loanAccounts: LoanAccountSpec[];
   payments: PaymentSpec[];
+  examResults: ExamResultSpec[];
   exemptions: ExemptionSpec[];
   expectedFlags: ExpectedFlag[];
 }

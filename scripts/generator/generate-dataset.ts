@@ -17,11 +17,13 @@ import {
   quartersBetween,
   weekday,
 } from './calendar';
+import { EXAM_COMPONENTS, ExamLevel } from '../../src/duo/exam-levels';
 import {
   ContractSpec,
   Dataset,
   declarationKey,
   DeclarationSpec,
+  ExamResultSpec,
   ExemptionSpec,
   ExpectedFlag,
   flagIdentity,
@@ -40,7 +42,14 @@ import {
   SchoolSpec,
   TeacherSpec,
 } from './dataset';
-import { AttendanceIndex, evaluateRules, keurmerkInvalidIn, ROUTE_MAXIMA } from './oracle';
+import {
+  AttendanceIndex,
+  evaluateRules,
+  examWindow,
+  keurmerkInvalidIn,
+  RESULTS_RULE,
+  ROUTE_MAXIMA,
+} from './oracle';
 import { Random } from './random';
 
 export const WINDOW = { from: '2023-01-02', to: '2024-12-31' };
@@ -103,6 +112,8 @@ class SchoolBuilder {
   readonly groups: Group[] = [];
   readonly intended: ExpectedFlag[] = [];
   readonly payments: PaymentSpec[] = [];
+  /** DUO's exam results of this school's planted learners (the background ones are drawn for all schools at the end). */
+  readonly examResults: ExamResultSpec[] = [];
   private invoiceSeq = 0;
   private attendanceCache: AttendanceIndex | undefined;
 
@@ -912,6 +923,22 @@ const belowNormSchool: Profile = (world) => {
       why: 'invoices beyond the 200 contracted hours',
     });
   }
+
+  // Just over minimumHours declared (the period ends on the day the attendance reached it), and six weeks
+  // later the learner's exams are below A2 on three of the four components.
+  const weak = school.take(morning, (l) => l.leaveOn >= LESSONS_TO);
+  const from = school.contractOf(weak).startDate;
+  const reached = school.attendance.dayReaching(weak.bsn, from, RESULTS_RULE.minimumHours);
+  if (!reached) throw new Error(`no learner of ${school.kvk} reaches ${RESULTS_RULE.minimumHours} hours`);
+  const weakDeclaration = school.declare(weak, { periodStart: from, periodEnd: reached });
+  school.examResults.push(...examSitting(weak.bsn, addDays(reached, 45), ['A1', 'A1', 'BELOW_A1', 'A2']));
+  school.expect({
+    rule: 'RESULTS_BELOW_REGISTERED_HOURS',
+    severity: 'MEDIUM',
+    subjectType: 'HOURS_DECLARATION',
+    subjectKey: declarationKey(school.kvk, weakDeclaration),
+    why: `${weakDeclaration.hours} hours declared, exams below A2 on three components six weeks later`,
+  });
   school.declareClean(0.3);
   return school;
 };
@@ -1055,6 +1082,45 @@ function plantPhantom(victim: SchoolBuilder, perpetrator: SchoolBuilder): void {
   throw new Error('no lesson found for the phantom learner');
 }
 
+/** One exam sitting: a result on each component (in EXAM_COMPONENTS order) on one day. */
+function examSitting(bsn: string, examDate: Day, levels: ExamLevel[]): ExamResultSpec[] {
+  return EXAM_COMPONENTS.map((component, i) => ({ bsn, examDate, component, level: levels[i] }));
+}
+
+/**
+ * Exam results of about half the learners with one declaration, within its window: mostly A2 or better,
+ * sometimes below on one or two components, and now and then below on three at a first sitting but better on
+ * one at a retake (the latest result counts): near misses of RESULTS_BELOW_REGISTERED_HOURS, never a flag.
+ */
+function backgroundExamResults(world: World, schools: SchoolBuilder[]): ExamResultSpec[] {
+  const rng = world.rng;
+  const planted = new Set(schools.flatMap((s) => s.examResults.map((r) => r.bsn)));
+  const declarations = schools.flatMap((s) => s.spec.declarations);
+  const count = new Map<string, number>();
+  for (const d of declarations) count.set(d.learnerBsn, (count.get(d.learnerBsn) ?? 0) + 1);
+  const results: ExamResultSpec[] = [];
+  for (const d of declarations) {
+    if (count.get(d.learnerBsn) !== 1 || planted.has(d.learnerBsn) || !rng.chance(0.5)) continue;
+    const first = addDays(examWindow(d.periodEnd).from, rng.int(14, 60));
+    const levels: ExamLevel[] = EXAM_COMPONENTS.map(() => rng.pick(['A2', 'B1', 'B1', 'B2'] as const));
+    const roll = rng.next();
+    if (roll < 0.1) {
+      results.push(...examSitting(d.learnerBsn, first, ['A1', 'BELOW_A1', 'A1', 'A2']));
+      results.push({
+        bsn: d.learnerBsn,
+        examDate: addDays(first, rng.int(30, 90)),
+        component: 'READING',
+        level: 'A2',
+      });
+      continue;
+    }
+    if (roll < 0.4)
+      for (const i of [rng.int(0, 3), rng.int(0, 3)]) levels[i] = rng.pick(['BELOW_A1', 'A1'] as const);
+    results.push(...examSitting(d.learnerBsn, first, levels));
+  }
+  return results;
+}
+
 function loanAccounts(world: World, schools: SchoolBuilder[]): LoanAccountSpec[] {
   return schools.flatMap((school) =>
     school.learners
@@ -1149,6 +1215,7 @@ export function generateDataset(options: GenerateOptions): Dataset {
     schools: schools.map((s) => s.spec),
     loanAccounts: loanAccounts(world, schools),
     payments: schools.flatMap((s) => s.payments),
+    examResults: [...schools.flatMap((s) => s.examResults), ...backgroundExamResults(world, schools)],
     exemptions: options.scale === 'small' ? exemptionRequests(schools) : [],
     expectedFlags: [],
   };

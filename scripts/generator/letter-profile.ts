@@ -208,6 +208,7 @@ export function letterProfile(): LetterProfile {
     schools,
     loanAccounts: [],
     payments: [],
+    examResults: [],
     exemptions: [],
     // The rules' ground truth is not this profile's concern: it reproduces the letter's counts.
     expectedFlags: [],

@@ -3,10 +3,12 @@
  * The generator plants irregularities with the flags it means to raise; this evaluation proves that
  * the data implies exactly those flags (no accidental extra), so the scorecard can demand 1.0/1.0.
  */
-import { addDays, Day, Period, quarterOf } from './calendar';
+import { EXAM_LEVELS, ExamComponent } from '../../src/duo/exam-levels';
+import { addDays, addMonths, Day, Period, quarterOf } from './calendar';
 import {
   Dataset,
   declarationKey,
+  ExamResultSpec,
   ExpectedFlag,
   invoiceKey,
   learnerKey,
@@ -24,6 +26,31 @@ export const QUARTERLY_CAP_CENTS = 200_000;
 const NORM = 0.8;
 const MINIMUM_LESSONS = 20;
 const EXPERIENCED_QUALIFICATIONS = ['DUTCH', 'MODERN_FOREIGN_LANGUAGE', 'PABO', 'OUTDATED_NT2'];
+/** RESULTS_BELOW_REGISTERED_HOURS' default parameters (the migration's). */
+export const RESULTS_RULE = {
+  minimumHours: 400,
+  windowMonths: 6,
+  expectedLevel: 'A2',
+  minimumComponents: 3,
+} as const;
+
+/** The window of exam results a declaration ending on `periodEnd` is compared with: the day after, to windowMonths later. */
+export const examWindow = (periodEnd: Day): Period => ({
+  from: addDays(periodEnd, 1),
+  to: addMonths(periodEnd, RESULTS_RULE.windowMonths),
+});
+
+/** How many components' latest result in the window is below the expected level. */
+export function componentsBelow(results: ExamResultSpec[], window: Period): number {
+  const latest = new Map<ExamComponent, ExamResultSpec>();
+  for (const r of results) {
+    if (r.examDate < window.from || r.examDate > window.to) continue;
+    const before = latest.get(r.component);
+    if (!before || before.examDate < r.examDate) latest.set(r.component, r);
+  }
+  const expected = EXAM_LEVELS.indexOf(RESULTS_RULE.expectedLevel);
+  return [...latest.values()].filter((r) => EXAM_LEVELS.indexOf(r.level) < expected).length;
+}
 
 /** Whether on some day of the period the latest keurmerk event was not ASPIRANT or GRANTED (or there was none). */
 export function keurmerkInvalidIn(school: SchoolSpec, period: Period): boolean {
@@ -86,7 +113,9 @@ export class AttendanceIndex {
   }
 }
 
-export function evaluateRules(data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts'>): ExpectedFlag[] {
+export function evaluateRules(
+  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'>,
+): ExpectedFlag[] {
   const flags: ExpectedFlag[] = [];
   const raise = (
     flag: Omit<ExpectedFlag, 'periodMatch'> & { periodMatch?: ExpectedFlag['periodMatch'] },
@@ -99,6 +128,7 @@ export function evaluateRules(data: Pick<Dataset, 'schools' | 'payments' | 'loan
       invoiceNumbers.add(invoiceKey(school.kvkNumber, invoice.invoiceNumber));
   const paymentsByInvoice = groupBy(data.payments, (p) => invoiceKey(p.schoolKvk, p.invoiceNumber));
   const paidLearnerSchools = new Set(data.payments.map((p) => `${p.schoolKvk}|${p.bsn}`));
+  const examResultsOf = groupBy(data.examResults, (r) => r.bsn);
 
   for (const school of data.schools) {
     const kvk = school.kvkNumber;
@@ -144,6 +174,14 @@ export function evaluateRules(data: Pick<Dataset, 'schools' | 'payments' | 'loan
           rule: 'DECLARATION_OUTSIDE_KEURMERK',
           severity: 'HIGH',
           why: 'the school held no valid keurmerk on some day of the period',
+        });
+      const below = componentsBelow(examResultsOf.get(d.learnerBsn) ?? [], examWindow(d.periodEnd));
+      if (d.hours >= RESULTS_RULE.minimumHours && below >= RESULTS_RULE.minimumComponents)
+        raise({
+          ...base,
+          rule: 'RESULTS_BELOW_REGISTERED_HOURS',
+          severity: 'MEDIUM',
+          why: `declared ${d.hours} h; below ${RESULTS_RULE.expectedLevel} on ${below} components soon after`,
         });
     }
 

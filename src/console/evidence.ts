@@ -50,6 +50,16 @@ const FIELD_LABELS: Record<string, string> = {
   route: 'Route',
   name: 'Naam',
   mode: 'Lesvorm',
+  component: 'Onderdeel',
+  level: 'Niveau',
+  examDate: 'Examendatum',
+  expectedLevel: 'Verwacht niveau',
+  minimumHours: 'Minimum aantal uren',
+  windowMonths: 'Termijn (maanden)',
+  windowFrom: 'Termijn van',
+  windowTo: 'Termijn tot en met',
+  componentsBelow: 'Onderdelen onder het niveau',
+  minimumComponents: 'Minimum aantal onderdelen',
 };
 
 export const fieldLabel = (key: string): string => FIELD_LABELS[key] ?? key;

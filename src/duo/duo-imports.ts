@@ -13,6 +13,7 @@ import {
 } from '../imports/import-kind';
 import { PendingChecks } from '../queue/pending-checks';
 import { MAX_SUBMITTED_HOURS } from '../submissions/submission-bounds';
+import { EXAM_COMPONENTS, EXAM_LEVELS } from './exam-levels';
 
 const MAX_CENTS = 100_000_000;
 const MAX_TEXT = 100;
@@ -235,6 +236,40 @@ export class ContractsImport extends DuoImport {
       'end_date',
       'hours',
       'price_cents',
+    ]);
+  }
+}
+
+/** Arrays, not object lookups: a cell `constructor` or `__proto__` must not find an inherited property. */
+const COMPONENTS: readonly string[] = EXAM_COMPONENTS;
+const LEVELS: readonly string[] = EXAM_LEVELS;
+
+/**
+ * DUO's exam results (`bsn,exam_date,component,level`): stored on their natural key (learner, component, exam
+ * date), so a row imported twice is stored once. Their learners are marked for checking: their declarations are
+ * what RESULTS_BELOW_REGISTERED_HOURS compares the results with.
+ */
+@Injectable()
+export class ExamResultsImport extends DuoImport {
+  readonly kind = 'EXAM_RESULTS';
+  readonly requiredColumns = ['bsn', 'exam_date', 'component', 'level'];
+  readonly stagingColumns = `${BSN_COLUMNS}, exam_date date NOT NULL, component text NOT NULL, level text NOT NULL`;
+
+  parseRow(v: Readonly<Record<string, string>>): StagingValue[] | { error: string } {
+    if (!isDateOnly(v.exam_date)) return { error: 'exam_date must be a date (YYYY-MM-DD)' };
+    if (!COMPONENTS.includes(v.component))
+      return { error: `component must be one of ${EXAM_COMPONENTS.join(', ')}` };
+    if (!LEVELS.includes(v.level)) return { error: `level must be one of ${EXAM_LEVELS.join(', ')}` };
+    const bsn = this.protectedBsn(v.bsn);
+    if (isError(bsn)) return bsn;
+    return [...bsn, v.exam_date, v.component, v.level];
+  }
+
+  merge(manager: EntityManager, { importId }: ImportContext): Promise<MergeResult> {
+    return this.storeRows(manager, importId, 'exam_results', 'exam_results_row_key', [
+      'exam_date',
+      'component',
+      'level',
     ]);
   }
 }

@@ -27,8 +27,9 @@ export class DuoController {
 
   /**
    * DUO's loan accounts (`bsn,loan_limit_cents,term_ends_on,cohort_year,still_obliged`), payments
-   * (`bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on`) or contracts
-   * (`bsn,school_kvk,contract_reference,start_date,end_date,hours,price_cents`), imported in the background.
+   * (`bsn,school_kvk,contract_reference,invoice_number,amount_cents,paid_on`), contracts
+   * (`bsn,school_kvk,contract_reference,start_date,end_date,hours,price_cents`) or exam results
+   * (`bsn,exam_date,component,level`), imported in the background.
    */
   @Post('imports')
   @Roles('DUO')

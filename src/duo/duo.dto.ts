@@ -5,6 +5,7 @@ export const DUO_IMPORT_TYPES = {
   'loan-accounts': 'LOAN_ACCOUNTS',
   payments: 'PAYMENTS',
   contracts: 'CONTRACTS',
+  'exam-results': 'EXAM_RESULTS',
 } as const;
 
 export class DuoImportQuery {

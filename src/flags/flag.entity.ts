@@ -29,7 +29,8 @@ export interface EvidenceRecord {
     | 'TEACHER'
     | 'GROUP'
     | 'KEURMERK_EVENT'
-    | 'MEASURE';
+    | 'MEASURE'
+    | 'EXAM_RESULT';
   id: string;
   schoolId: string | null;
   [detail: string]: unknown;

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { numericColumn } from '../database/transformers';
 
-export const IMPORT_KINDS = ['LESSONS', 'LOAN_ACCOUNTS', 'PAYMENTS', 'CONTRACTS'] as const;
+export const IMPORT_KINDS = ['LESSONS', 'LOAN_ACCOUNTS', 'PAYMENTS', 'CONTRACTS', 'EXAM_RESULTS'] as const;
 export type ImportKindName = (typeof IMPORT_KINDS)[number];
 export type ImportStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
 

@@ -2,6 +2,7 @@
  * DOMAIN.md's terms as SQL fragments: the one definition that the checks, the reports and the
  * exemption workflow all use. Arguments are SQL expressions (column references), never user input.
  */
+import { EXAM_LEVELS } from '../duo/exam-levels';
 
 /** The school's temporary measure (tijdelijke maatregel) of this kind is valid on the day. */
 export const validMeasure = (kind: string, school: string, onDay: string): string =>
@@ -28,3 +29,7 @@ export const knownAtDuo = (d: string): string =>
   `(EXISTS (SELECT 1 FROM duo_contracts dc WHERE dc.learner_id = ${d}.learner_id AND dc.school_kvk = ${d}.school_kvk
               AND dc.start_date <= ${d}.period_end AND dc.end_date >= ${d}.period_start)
     OR EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = ${d}.learner_id AND p.school_kvk = ${d}.school_kvk))`;
+
+/** An exam level's place in EXAM_LEVELS (BELOW_A1 = 1 .. B2 = 5): "below a level" is a smaller place. */
+export const examLevelRank = (level: string): string =>
+  `array_position(ARRAY[${EXAM_LEVELS.map((l) => `'${l}'`).join(',')}]::text[], ${level})`;

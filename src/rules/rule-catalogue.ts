@@ -1,6 +1,7 @@
+import { EXAM_LEVELS } from '../duo/exam-levels';
 import { Severity, SubjectType } from '../flags/flag.entity';
 
-/** The sixteen rule codes of DOMAIN.md's catalogue. */
+/** The rule codes of DOMAIN.md's catalogue: seventeen (PRESENTED_DECLARATION_NOT_REGISTERED is not built yet). */
 export const RULE_CODES = [
   'DECLARATION_WITHOUT_DUO_CONTRACT',
   'DECLARED_HOURS_EXCEED_ATTENDANCE',
@@ -18,6 +19,7 @@ export const RULE_CODES = [
   'TEACHER_DOUBLE_BOOKED',
   'ATTENDANCE_WITHOUT_CONTRACT',
   'CERTIFIED_LESSON_SHARE_BELOW_NORM',
+  'RESULTS_BELOW_REGISTERED_HOURS',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -39,6 +41,7 @@ export const RULE_SUBJECTS: Record<RuleCode, SubjectType> = {
   TEACHER_DOUBLE_BOOKED: 'LESSON',
   ATTENDANCE_WITHOUT_CONTRACT: 'LEARNER',
   CERTIFIED_LESSON_SHARE_BELOW_NORM: 'SCHOOL_YEAR',
+  RESULTS_BELOW_REGISTERED_HOURS: 'HOURS_DECLARATION',
 };
 
 /** Rules about a learner across schools: their flags belong to no school. */
@@ -67,6 +70,13 @@ const number = (min: number, max: number, integer: boolean): ParameterType => ({
 
 const hours = number(0, 10_000, false);
 const cents = number(0, 100_000_000, true);
+
+/** One of a fixed list of codes (an array: `__proto__` or `constructor` must not pass as a known key). */
+const oneOf = (codes: readonly string[]): ParameterType => ({
+  describe: `one of ${codes.join(', ')}`,
+  validate: (value) =>
+    typeof value === 'string' && codes.includes(value) ? null : `must be one of ${codes.join(', ')}`,
+});
 
 /** routeMaxima: a maximum group size (1..100) per route; only known routes. */
 const routeMaxima: ParameterType = {
@@ -103,6 +113,12 @@ export const RULE_PARAMETERS: Record<RuleCode, Record<string, ParameterType>> = 
   CERTIFIED_LESSON_SHARE_BELOW_NORM: {
     norm: number(0, 1, false),
     minimumLessons: number(1, 1_000_000, true),
+  },
+  RESULTS_BELOW_REGISTERED_HOURS: {
+    minimumHours: hours,
+    windowMonths: number(1, 120, true),
+    expectedLevel: oneOf(EXAM_LEVELS),
+    minimumComponents: number(1, 4, true),
   },
 };
 
