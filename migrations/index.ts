@@ -9,6 +9,7 @@ import { Supervision1763915100000 } from './1763915100000-supervision';
 import { DuoVerification1764000000000 } from './1764000000000-duo-verification';
 import { ConsoleSessions1764600000000 } from './1764600000000-console-sessions';
 import { Hardening1764700000000 } from './1764700000000-hardening';
+import { PresentedDeclarationRule1764810000000 } from './1764810000000-presented-declaration-rule';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   DuoVerification1764000000000,
   ConsoleSessions1764600000000,
   Hardening1764700000000,
+  PresentedDeclarationRule1764810000000,
 ];

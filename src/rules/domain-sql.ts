@@ -28,3 +28,11 @@ export const knownAtDuo = (d: string): string =>
   `(EXISTS (SELECT 1 FROM duo_contracts dc WHERE dc.learner_id = ${d}.learner_id AND dc.school_kvk = ${d}.school_kvk
               AND dc.start_date <= ${d}.period_end AND dc.end_date >= ${d}.period_start)
     OR EXISTS (SELECT 1 FROM duo_payments p WHERE p.learner_id = ${d}.learner_id AND p.school_kvk = ${d}.school_kvk))`;
+
+/**
+ * Legal certainty (DOMAIN.md step 6, "Rule catalogue"): a flag subject the checks leave alone, an hours
+ * declaration DUO accepted or rejected. No rule raises, changes or withdraws a flag on it.
+ */
+export const settledSubject = (subjectType: string, subjectId: string): string =>
+  `(${subjectType} = 'HOURS_DECLARATION'
+    AND EXISTS (SELECT 1 FROM hours_declarations sd WHERE sd.id = ${subjectId} AND sd.status IN ('ACCEPTED','REJECTED')))`;

@@ -1,6 +1,6 @@
 import { Severity, SubjectType } from '../flags/flag.entity';
 
-/** The sixteen rule codes of DOMAIN.md's catalogue. */
+/** The seventeen rule codes of DOMAIN.md's catalogue. */
 export const RULE_CODES = [
   'DECLARATION_WITHOUT_DUO_CONTRACT',
   'DECLARED_HOURS_EXCEED_ATTENDANCE',
@@ -18,6 +18,7 @@ export const RULE_CODES = [
   'TEACHER_DOUBLE_BOOKED',
   'ATTENDANCE_WITHOUT_CONTRACT',
   'CERTIFIED_LESSON_SHARE_BELOW_NORM',
+  'PRESENTED_DECLARATION_NOT_REGISTERED',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -39,6 +40,7 @@ export const RULE_SUBJECTS: Record<RuleCode, SubjectType> = {
   TEACHER_DOUBLE_BOOKED: 'LESSON',
   ATTENDANCE_WITHOUT_CONTRACT: 'LEARNER',
   CERTIFIED_LESSON_SHARE_BELOW_NORM: 'SCHOOL_YEAR',
+  PRESENTED_DECLARATION_NOT_REGISTERED: 'HOURS_DECLARATION',
 };
 
 /** Rules about a learner across schools: their flags belong to no school. */
@@ -104,6 +106,7 @@ export const RULE_PARAMETERS: Record<RuleCode, Record<string, ParameterType>> = 
     norm: number(0, 1, false),
     minimumLessons: number(1, 1_000_000, true),
   },
+  PRESENTED_DECLARATION_NOT_REGISTERED: {},
 };
 
 /** A rule as the checks read it from the `rules` table. */
