@@ -24,7 +24,7 @@ export class PresentedDeclarationRule1764810000000 implements MigrationInterface
     );
     await q.query(`UPDATE rules SET description = $2 WHERE code = $1 AND description = $3`, [
       NO_DUO_CONTRACT_RULE,
-      "No DUO contract record overlapping the period and no DUO payment names the same learner and school. The configured severity applies when the school registered no contract with the learner overlapping the period; with a DUO_LOAN one it is at most MEDIUM; when all are SELF or MUNICIPALITY funded, LOW. confirmationDays: days a school has to answer a confirmation request.",
+      'No DUO contract record overlapping the period and no DUO payment names the same learner and school. The configured severity applies when the school registered no contract with the learner overlapping the period; with a DUO_LOAN one it is at most MEDIUM; when all are SELF or MUNICIPALITY funded, LOW. confirmationDays: days a school has to answer a confirmation request.',
       NO_DUO_CONTRACT_BEFORE,
     ]);
     await q.query(

@@ -209,6 +209,8 @@ export function letterProfile(): LetterProfile {
     loanAccounts: [],
     payments: [],
     exemptions: [],
+    // Its presented declarations are walked below, each with its story.
+    presented: [],
     // The rules' ground truth is not this profile's concern: it reproduces the letter's counts.
     expectedFlags: [],
   };

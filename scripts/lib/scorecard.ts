@@ -76,14 +76,15 @@ export async function naturalKeys(
           const knownKey = known.declarationKeys?.get(id);
           if (knownKey) key = knownKey;
           else {
+            // schoolKvk: a presented declaration may name a KvK that is no registered school.
             const d = await apis.duo.get<{
-              schoolId: string;
+              schoolKvk: string;
               bsn: string;
               purpose: 'AGI' | 'ONA';
               periodStart: string;
               periodEnd: string;
             }>(`/hours-declarations/${id}`);
-            key = declarationKey(kvk(d.schoolId), { learnerBsn: d.bsn, ...d });
+            key = declarationKey(d.schoolKvk, { learnerBsn: d.bsn, ...d });
           }
           break;
         }
