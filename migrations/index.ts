@@ -10,6 +10,7 @@ import { DuoVerification1764000000000 } from './1764000000000-duo-verification';
 import { ConsoleSessions1764600000000 } from './1764600000000-console-sessions';
 import { Hardening1764700000000 } from './1764700000000-hardening';
 import { ExamResults1764800000000 } from './1764800000000-exam-results';
+import { PresentedDeclarationRule1764810000000 } from './1764810000000-presented-declaration-rule';
 import { FlagCaseWork1764820000000 } from './1764820000000-flag-case-work';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
@@ -26,5 +27,6 @@ export const migrations = [
   ConsoleSessions1764600000000,
   Hardening1764700000000,
   ExamResults1764800000000,
+  PresentedDeclarationRule1764810000000,
   FlagCaseWork1764820000000,
 ];

@@ -202,7 +202,7 @@ describe('checks on hours declarations', () => {
       const declaration = await newDeclaration(t, a.schoolUser, { learnerBsn: bsn() });
       const [flag] = await flagsOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
       expect(flag).toMatchObject({ severity: 'HIGH', schoolId: a.school.id });
-      expect(flag.explanation).toContain('the school registered no contract with the learner either');
+      expect(flag.explanation).toContain('the school registered no contract with the learner for that period either');
     });
 
     it('is MEDIUM when the school registered a contract that DUO does not know, and withdrawn once DUO pays on it', async () => {
@@ -211,7 +211,9 @@ describe('checks on hours declarations', () => {
       const declaration = await newDeclaration(t, a.schoolUser, { learnerBsn: learner });
       const [flag] = await flagsOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
       expect(flag.severity).toBe('MEDIUM');
-      expect(flag.explanation).toContain(`1 contract(s) with the learner (${contract.reference})`);
+      expect(flag.explanation).toContain(
+        `1 contract(s) with the learner overlapping that period (${contract.reference} DUO_LOAN)`,
+      );
 
       await duoPayment(t, {
         learnerId: declaration.learnerId,

@@ -15,12 +15,12 @@ describe('rules', () => {
   });
   afterAll(() => t.close());
 
-  it('lists all seventeen rules with description, subject, severity, parameters and whether enabled', async () => {
+  it('lists all eighteen rules with description, subject, severity, parameters and whether enabled', async () => {
     const response = await t.http
       .get(`${API}/rules`)
       .set(...bearer(auditor))
       .expect(200);
-    expect(response.body).toHaveLength(17);
+    expect(response.body).toHaveLength(18);
     expect(
       response.body.find((r: { code: string }) => r.code === 'CERTIFIED_LESSON_SHARE_BELOW_NORM'),
     ).toMatchObject({

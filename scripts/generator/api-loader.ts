@@ -1,8 +1,9 @@
 /**
  * Loads a (small) generated data set through the public API exactly as outside clients would:
  * an auditor registers the schools and their keurmerk history, each school submits its teachers,
- * groups, contracts, lessons (CSV import, plus single lessons), invoices and declarations, and DUO
- * imports loan accounts, payments and exam results. Features another engineer has not built yet are reported
+ * groups, contracts, lessons (CSV import, plus single lessons), invoices and declarations, DUO imports
+ * loan accounts, payments and exam results, closed schools are closed and DUO registers the presented
+ * declarations. Features another engineer has not built yet are reported
  * as missing rather than crashing the load.
  */
 import { Api, ApiError, inPool, pollUntil } from '../lib/api-client';
@@ -142,6 +143,31 @@ export async function loadThroughApi(
     });
   });
   log(`${loaded.declarationIds.size} hours declarations`);
+
+  // Schools that ceased to exist, and then what learners presented to DUO: each an exemption request of its own.
+  for (const school of dataset.schools.filter((s) => s.closedOn))
+    await auditor.request(
+      'PATCH',
+      `/schools/${(loaded.schools.get(school.kvkNumber) as { id: string }).id}`,
+      {
+        closedOn: school.closedOn,
+      },
+    );
+  await optional('presented declarations (POST /exemptions)', async () => {
+    for (const { learnerBsn, paper } of dataset.presented) {
+      const created = await duo.post<{ presentedDeclarations: { declarationId: string }[] }>('/exemptions', {
+        learnerBsn,
+        grounds: 'MEDICAL',
+        presentedDeclarations: [paper],
+      });
+      const { schoolKvk, ...declaration } = paper;
+      loaded.declarationIds.set(
+        declarationKey(schoolKvk, { learnerBsn, ...declaration }),
+        created.presentedDeclarations[0].declarationId,
+      );
+    }
+  });
+  if (dataset.presented.length > 0) log(`${dataset.presented.length} presented declarations`);
   return loaded;
 }
 

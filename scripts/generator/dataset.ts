@@ -106,6 +106,19 @@ export interface SchoolSpec {
   contracts: ContractSpec[];
   invoices: InvoiceSpec[];
   declarations: DeclarationSpec[];
+  /** The school no longer exists (KvK deregistered) from the day after; recorded once everything is loaded. */
+  closedOn?: Day;
+}
+
+/**
+ * A declaration as a learner presented it to DUO on paper with an exemption request (DOMAIN.md "presented
+ * declarations"), and its story: matched in the register, not in a (registered, open) school's register, of a
+ * closed school, of a KvK that is no registered school.
+ */
+export interface PresentedSpec {
+  story: 'MATCHED' | 'NOT_REGISTERED' | 'CLOSED_SCHOOL' | 'UNKNOWN_KVK';
+  learnerBsn: string;
+  paper: Omit<DeclarationSpec, 'learnerBsn'> & { schoolKvk: string };
 }
 
 export interface LoanAccountSpec {
@@ -168,6 +181,8 @@ export interface Dataset {
   payments: PaymentSpec[];
   examResults: ExamResultSpec[];
   exemptions: ExemptionSpec[];
+  /** Presented to DUO, each with its own exemption request (loaded after the schools' declarations). */
+  presented: PresentedSpec[];
   expectedFlags: ExpectedFlag[];
 }
 

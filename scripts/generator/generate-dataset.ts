@@ -37,6 +37,7 @@ import {
   LoanAccountSpec,
   paymentKey,
   PaymentSpec,
+  PresentedSpec,
   Route,
   Scale,
   SchoolSpec,
@@ -655,14 +656,28 @@ const suspendedSchool: Profile = (world) => {
     why: 'three invoices paid in one quarter',
   });
 
-  // A municipally funded learner's honest declaration: no contract known at DUO (the demo's evidence path).
+  // A municipally funded learner's honest declaration: no contract known at DUO (the demo's evidence path), LOW as
+  // DUO cannot know a municipal contract.
   const noDuo = school.declare(municipal);
+  school.expect({
+    rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
+    severity: 'LOW',
+    subjectType: 'HOURS_DECLARATION',
+    subjectKey: declarationKey(school.kvk, noDuo),
+    why: 'municipal contract: DUO cannot know it',
+  });
+
+  // A loan course DUO does not know (it never paid the invoices): MEDIUM.
+  const unpaid = school.take(morning, (l) => school.attended(l.bsn, WINDOW.from, WINDOW.to) > 0);
+  for (let i = school.payments.length - 1; i >= 0; i--)
+    if (school.payments[i].bsn === unpaid.bsn) school.payments.splice(i, 1);
+  const loanNoDuo = school.declare(unpaid);
   school.expect({
     rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
     severity: 'MEDIUM',
     subjectType: 'HOURS_DECLARATION',
-    subjectKey: declarationKey(school.kvk, noDuo),
-    why: 'municipal contract: not known at DUO',
+    subjectKey: declarationKey(school.kvk, loanNoDuo),
+    why: 'DUO_LOAN contract DUO never paid on: not known at DUO',
   });
   school.declareClean(0.3);
   return school;
@@ -802,10 +817,10 @@ const measuresSchool: Profile = (world) => {
   const noDuo = school.declare(selfFunded);
   school.expect({
     rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
-    severity: 'MEDIUM',
+    severity: 'LOW',
     subjectType: 'HOURS_DECLARATION',
     subjectKey: declarationKey(school.kvk, noDuo),
-    why: 'self-funded learner: no contract known at DUO',
+    why: 'self-paying learner: DUO cannot know the contract',
   });
   school.declareClean(0.3);
   return school;
@@ -1180,6 +1195,66 @@ function exemptionRequests(schools: SchoolBuilder[]): ExemptionSpec[] {
   return requests;
 }
 
+/**
+ * The stories of presented declarations (DOMAIN.md), each by a learner DUO registers an exemption request for:
+ * a paper that matches the clean school's register (no flag), one a school never registered, one of a school that
+ * closed (the withdrawn school, closed after the summer of 2024), one of a KvK that is no registered school.
+ * Returns them with the flags they mean to raise.
+ */
+function presentedDeclarations(
+  world: World,
+  schools: SchoolBuilder[],
+): { presented: PresentedSpec[]; intended: ExpectedFlag[] } {
+  const [clean, suspended, withdrawn] = schools;
+  withdrawn.spec.closedOn = '2024-10-31';
+  const [, registered] = clean.spec.declarations;
+  const { learnerBsn: matchedBsn, ...matched } = registered;
+  const paper = (schoolKvk: string, over: Partial<PresentedSpec['paper']> = {}): PresentedSpec['paper'] => ({
+    schoolKvk,
+    purpose: 'AGI',
+    periodStart: '2024-01-01',
+    periodEnd: '2024-06-27',
+    hours: 120,
+    issuedOn: '2024-07-10',
+    ...over,
+  });
+  const presented: PresentedSpec[] = [
+    { story: 'MATCHED', learnerBsn: matchedBsn, paper: { ...matched, schoolKvk: clean.kvk } },
+    { story: 'NOT_REGISTERED', learnerBsn: world.bsn(), paper: paper(suspended.kvk) },
+    { story: 'CLOSED_SCHOOL', learnerBsn: world.bsn(), paper: paper(withdrawn.kvk, { hours: 150 }) },
+    {
+      story: 'UNKNOWN_KVK',
+      learnerBsn: world.bsn(),
+      paper: paper(world.kvk(), { purpose: 'ONA', periodEnd: '2024-04-30', hours: 64 }),
+    },
+  ];
+  const intended = presented
+    .filter((p) => p.story !== 'MATCHED')
+    .flatMap(({ story, learnerBsn, paper: { schoolKvk, ...declaration } }) => {
+      const flag = {
+        schoolKvk: story === 'UNKNOWN_KVK' ? null : schoolKvk,
+        subjectType: 'HOURS_DECLARATION' as const,
+        subjectKey: declarationKey(schoolKvk, { learnerBsn, ...declaration }),
+        periodMatch: 'none' as const,
+      };
+      return [
+        {
+          ...flag,
+          rule: 'PRESENTED_DECLARATION_NOT_REGISTERED' as const,
+          severity: 'HIGH' as const,
+          why: story,
+        },
+        {
+          ...flag,
+          rule: 'DECLARATION_WITHOUT_DUO_CONTRACT' as const,
+          severity: 'HIGH' as const,
+          why: `${story}: no contract at DUO nor at the school`,
+        },
+      ];
+    });
+  return { presented, intended };
+}
+
 const SMALL_PROFILES: Profile[] = [
   cleanSchool(0),
   suspendedSchool,
@@ -1208,6 +1283,10 @@ export function generateDataset(options: GenerateOptions): Dataset {
     if (victims.length > 0) plantPhantom(victims[i % victims.length], schools[i]);
   }
 
+  // Presented declarations go through POST /exemptions, which the bulk loader of the national scale does not use.
+  const presented =
+    options.scale === 'small' ? presentedDeclarations(world, schools) : { presented: [], intended: [] };
+
   const dataset: Dataset = {
     seed: options.seed,
     scale: options.scale,
@@ -1217,10 +1296,11 @@ export function generateDataset(options: GenerateOptions): Dataset {
     payments: schools.flatMap((s) => s.payments),
     examResults: [...schools.flatMap((s) => s.examResults), ...backgroundExamResults(world, schools)],
     exemptions: options.scale === 'small' ? exemptionRequests(schools) : [],
+    presented: presented.presented,
     expectedFlags: [],
   };
   dataset.expectedFlags = checkedTruth(
-    schools.flatMap((s) => s.intended),
+    [...schools.flatMap((s) => s.intended), ...presented.intended],
     evaluateRules(dataset),
   );
   return dataset;

@@ -210,6 +210,8 @@ export function letterProfile(): LetterProfile {
     payments: [],
     examResults: [],
     exemptions: [],
+    // Its presented declarations are walked below, each with its story.
+    presented: [],
     // The rules' ground truth is not this profile's concern: it reproduces the letter's counts.
     expectedFlags: [],
   };

@@ -6,9 +6,11 @@
 import { EXAM_LEVELS, ExamComponent } from '../../src/duo/exam-levels';
 import { addDays, addMonths, Day, Period, quarterOf } from './calendar';
 import {
+  ContractSpec,
   Dataset,
   declarationKey,
   ExamResultSpec,
+  DeclarationSpec,
   ExpectedFlag,
   invoiceKey,
   learnerKey,
@@ -113,8 +115,31 @@ export class AttendanceIndex {
   }
 }
 
+/**
+ * DECLARATION_WITHOUT_DUO_CONTRACT's severity (DOMAIN.md "Contracts known at DUO") from the school's contracts with
+ * the learner overlapping the period: none HIGH, a DUO_LOAN one MEDIUM, all SELF or MUNICIPALITY LOW.
+ */
+export function withoutDuoContractSeverity(contracts: ContractSpec[], period: Period): Severity {
+  const overlapping = contracts.filter((c) => overlaps({ from: c.startDate, to: c.endDate }, period));
+  if (overlapping.length === 0) return 'HIGH';
+  return overlapping.some((c) => c.funding === 'DUO_LOAN') ? 'MEDIUM' : 'LOW';
+}
+
+/** The register's declaration a presented one matches: same learner, purpose, period, hours and issue date. */
+const samePaper = (
+  d: DeclarationSpec,
+  learnerBsn: string,
+  paper: Omit<DeclarationSpec, 'learnerBsn'>,
+): boolean =>
+  d.learnerBsn === learnerBsn &&
+  d.purpose === paper.purpose &&
+  d.periodStart === paper.periodStart &&
+  d.periodEnd === paper.periodEnd &&
+  d.hours === paper.hours &&
+  d.issuedOn === paper.issuedOn;
+
 export function evaluateRules(
-  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'>,
+  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'> & Partial<Pick<Dataset, 'presented'>>,
 ): ExpectedFlag[] {
   const flags: ExpectedFlag[] = [];
   const raise = (
@@ -142,11 +167,10 @@ export function evaluateRules(
       const period = { from: d.periodStart, to: d.periodEnd };
       const base = { schoolKvk: kvk, subjectType: 'HOURS_DECLARATION' as const, subjectKey: key };
       if (!paidLearnerSchools.has(`${kvk}|${d.learnerBsn}`)) {
-        const severity: Severity = contractsOf(d.learnerBsn).length === 0 ? 'HIGH' : 'MEDIUM';
         raise({
           ...base,
           rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
-          severity,
+          severity: withoutDuoContractSeverity(contractsOf(d.learnerBsn), period),
           why: 'no DUO payment names this learner and school',
         });
       }
@@ -390,6 +414,38 @@ export function evaluateRules(
         subjectType: 'LEARNER',
         subjectKey: learnerKey(null, bsn),
         why: `DUO paid ${cents} cents on a loan limit of ${limit}`,
+      });
+  }
+
+  // Presented declarations: a match is the registered one (evaluated above); any other is recorded for its school
+  // (or its KvK alone) and judged by the two rules that apply to a presented paper.
+  const schoolsByKvk = new Map(data.schools.map((s) => [s.kvkNumber, s]));
+  for (const { learnerBsn, paper } of data.presented ?? []) {
+    const { schoolKvk: kvk, ...declaration } = paper;
+    const school = schoolsByKvk.get(kvk);
+    if (school?.declarations.some((d) => samePaper(d, learnerBsn, declaration))) continue;
+    const base = {
+      schoolKvk: school ? kvk : null,
+      subjectType: 'HOURS_DECLARATION' as const,
+      subjectKey: declarationKey(kvk, { learnerBsn, ...declaration }),
+    };
+    raise({
+      ...base,
+      rule: 'PRESENTED_DECLARATION_NOT_REGISTERED',
+      severity: 'HIGH',
+      why: school
+        ? "presented, not in the school's register"
+        : 'presented in the name of a KvK that is no school',
+    });
+    if (!paidLearnerSchools.has(`${kvk}|${learnerBsn}`))
+      raise({
+        ...base,
+        rule: 'DECLARATION_WITHOUT_DUO_CONTRACT',
+        severity: withoutDuoContractSeverity(
+          (school?.contracts ?? []).filter((c) => c.learnerBsn === learnerBsn),
+          { from: paper.periodStart, to: paper.periodEnd },
+        ),
+        why: 'presented; no DUO payment names this learner and school',
       });
   }
   return flags;

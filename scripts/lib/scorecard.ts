@@ -76,14 +76,15 @@ export async function naturalKeys(
           const knownKey = known.declarationKeys?.get(id);
           if (knownKey) key = knownKey;
           else {
+            // schoolKvk: a presented declaration may name a KvK that is no registered school.
             const d = await apis.duo.get<{
-              schoolId: string;
+              schoolKvk: string;
               bsn: string;
               purpose: 'AGI' | 'ONA';
               periodStart: string;
               periodEnd: string;
             }>(`/hours-declarations/${id}`);
-            key = declarationKey(kvk(d.schoolId), { learnerBsn: d.bsn, ...d });
+            key = declarationKey(d.schoolKvk, { learnerBsn: d.bsn, ...d });
           }
           break;
         }
@@ -133,6 +134,8 @@ export interface RuleScore {
   recall: number;
   precision: number;
   severityMismatches: number;
+  /** The expected flags by severity, e.g. "4 HIGH, 1 MEDIUM, 2 LOW" (rules whose severity varies per flag). */
+  severities: string;
   missed: string[];
   falseFlags: string[];
   wrongSeverity: string[];
@@ -179,6 +182,13 @@ export function score(expected: ExpectedFlag[], flags: ApiFlag[], keys: Map<stri
       recall: want.size === 0 ? 1 : truePositives / want.size,
       precision: got.length === 0 ? 1 : truePositives / got.length,
       severityMismatches: wrongSeverity.length,
+      severities: (['HIGH', 'MEDIUM', 'LOW'] as const)
+        .map(
+          (severity) => [severity, [...want.values()].filter((f) => f.severity === severity).length] as const,
+        )
+        .filter(([, n]) => n > 0)
+        .map(([severity, n]) => `${n} ${severity}`)
+        .join(', '),
       missed: [...want.values()]
         .filter((f) => !gotIds.has(flagIdentity(f)))
         .map((f) => `${flagIdentity(f)} (${f.why})`),
@@ -192,7 +202,7 @@ export const perfect = (scores: RuleScore[]): boolean =>
   scores.every((s) => s.recall === 1 && s.precision === 1 && s.severityMismatches === 0);
 
 export function scoreTable(scores: RuleScore[]): string {
-  const header = ['rule', 'expected', 'found', 'recall', 'precision', 'severity'];
+  const header = ['rule', 'expected', 'found', 'recall', 'precision', 'severity', 'expected severities'];
   const rows = scores.map((s) => [
     s.rule,
     String(s.expected),
@@ -200,10 +210,13 @@ export function scoreTable(scores: RuleScore[]): string {
     s.recall.toFixed(2),
     s.precision.toFixed(2),
     s.severityMismatches === 0 ? 'ok' : `${s.severityMismatches} wrong`,
+    s.severities,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    cells
+      .map((c, i) => (i === 0 || i === header.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ');
   const details = scores.flatMap((s) => [
     ...s.missed.slice(0, 5).map((m) => `  missed  ${m}`),
     ...s.falseFlags.slice(0, 5).map((m) => `  false   ${m}`),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { settledSubject } from '../rules/domain-sql';
 import { ActiveRule, RULE_CODES, RULE_SUBJECTS, RuleCode } from '../rules/rule-catalogue';
 import { InScope, NO_SCHOOL, RULE_QUERIES } from './rule-queries';
 
@@ -36,6 +37,8 @@ const FLAGGING = `('OPEN','IN_REVIEW','CONFIRMED')`;
  *     explanation, evidence or severity changed RECONFIRMED; decided flags untouched,
  *  4. live flags of the candidate subjects that no longer fire WITHDRAWN,
  *  5. hours declarations of the scope to CHECKED or FLAGGED (never ACCEPTED/REJECTED ones).
+ * Legal certainty, for every rule alike: fired rows on an ACCEPTED or REJECTED declaration are dropped in step 2
+ * and its flags are exempt from step 4, so its flags stay exactly as they were when DUO decided.
  * Idempotent: a second run over unchanged data writes nothing.
  */
 @Injectable()
@@ -79,8 +82,10 @@ export class ChecksEngine {
     for (const rule of rules) {
       await manager.query(
         `INSERT INTO check_fired SELECT '${rule.code}', '${rule.subjectType}', f.*
-         FROM (${RULE_QUERIES[rule.code].fired(inScope(rule.code))}) AS f
-         WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL -- (types the parameters for rules that ignore them)`,
+         FROM (${RULE_QUERIES[rule.code].fired(inScope(rule.code))})
+           AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
+         WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL -- (types the parameters for rules that ignore them)
+           AND NOT ${settledSubject(`'${rule.subjectType}'`, 'f.subject_id')}`,
         [rule.parameters, rule.severity],
       );
     }
@@ -122,7 +127,7 @@ export class ChecksEngine {
     const [withdrawn] = await manager.query(
       `WITH withdrawn AS (
          UPDATE flags f SET status = 'WITHDRAWN', withdrawn_at = now(), last_checked_at = now(), ${NOTHING_PENDING}
-         WHERE f.rule_code = ANY($2) AND f.status IN ${LIVE}
+         WHERE f.rule_code = ANY($2) AND f.status IN ${LIVE} AND NOT ${settledSubject('f.subject_type', 'f.subject_id')}
            AND ${scope.all ? 'TRUE' : `(f.rule_code, f.subject_id, coalesce(f.school_id, '${NO_SCHOOL}')) IN (SELECT rule_code, subject_id, school_key FROM check_scope)`}
            AND NOT EXISTS (SELECT 1 FROM check_fired x
                            WHERE x.rule_code = f.rule_code AND x.subject_type = f.subject_type AND x.subject_id = f.subject_id
@@ -178,12 +183,16 @@ export class ChecksEngine {
     );
   }
 
-  /** A disabled rule produces nothing: its live flags are withdrawn at once (a re-enabled rule reopens them). */
+  /**
+   * A disabled rule produces nothing: its live flags are withdrawn at once (a re-enabled rule reopens them),
+   * except those on ACCEPTED or REJECTED declarations (legal certainty).
+   */
   async withdrawRule(manager: EntityManager, code: RuleCode): Promise<number> {
     const [row] = await manager.query(
       `WITH withdrawn AS (
-         UPDATE flags SET status = 'WITHDRAWN', withdrawn_at = now(), ${NOTHING_PENDING}
-         WHERE rule_code = $1 AND status IN ${LIVE} RETURNING id, subject_id, subject_type),
+         UPDATE flags f SET status = 'WITHDRAWN', withdrawn_at = now(), ${NOTHING_PENDING}
+         WHERE f.rule_code = $1 AND f.status IN ${LIVE} AND NOT ${settledSubject('f.subject_type', 'f.subject_id')}
+         RETURNING f.id, f.subject_id, f.subject_type),
        events AS (
          INSERT INTO flag_events (flag_id, action, details)
          SELECT id, 'WITHDRAWN', '{"reason":"rule disabled"}'::jsonb FROM withdrawn RETURNING 1),

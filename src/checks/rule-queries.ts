@@ -3,7 +3,7 @@ import { countingTeacher, examLevelRank, knownAtDuo, validMeasure } from '../rul
 import { RuleCode } from '../rules/rule-catalogue';
 
 /**
- * The seventeen rules of DOMAIN.md built so far as set-based SQL, one statement each.
+ * The eighteen rules of DOMAIN.md as set-based SQL, one statement each.
  *
  * Every rule is two queries:
  *  - `candidates`: the subjects ((subject id, school id) pairs) a scope of marked schools ($1 uuid[]) and
@@ -59,24 +59,37 @@ const attendedHours = `round(extract(epoch FROM a.ends_at - a.starts_at) / 3600,
 const atMostMedium = `CASE WHEN $2 = 'HIGH' THEN 'MEDIUM' ELSE $2 END`;
 const record = (type: string, id: string, schoolId: string, extra = ''): string =>
   `jsonb_build_object('type', '${type}', 'id', ${id}, 'schoolId', ${schoolId}${extra ? `, ${extra}` : ''})`;
+/**
+ * A declaration in its school's register (source SCHOOL). The rules that measure a school's declaring against its
+ * own records (attendance, contracted hours, keurmerk) judge only these: a presented declaration is not the
+ * school's until it confirms issuing it, which is the question DOMAIN.md's step 3 puts to it
+ * (PRESENTED_DECLARATION_NOT_REGISTERED flags it meanwhile). DECLARATION_WITHOUT_DUO_CONTRACT, about DUO's own
+ * records, judges every declaration.
+ */
+const REGISTERED = (d: string): string => `${d}.source = 'SCHOOL'`;
+
 /** Hours declarations and invoices are checked alike for attendance and keurmerk: both have a school, learner and period. */
 interface PeriodRecord {
   table: 'hours_declarations' | 'invoices';
   type: 'HOURS_DECLARATION' | 'INVOICE';
   verb: 'Declared' | 'Invoiced';
   period: 'declared period' | 'invoice period';
+  /** Which of its rows (alias x) the rules that judge the school's own filing look at. */
+  filed: string;
 }
 const DECLARATION: PeriodRecord = {
   table: 'hours_declarations',
   type: 'HOURS_DECLARATION',
   verb: 'Declared',
   period: 'declared period',
+  filed: REGISTERED('x'),
 };
 const INVOICE: PeriodRecord = {
   table: 'invoices',
   type: 'INVOICE',
   verb: 'Invoiced',
   period: 'invoice period',
+  filed: 'TRUE',
 };
 
 const periodRecordCandidates = (r: PeriodRecord): string =>
@@ -105,7 +118,7 @@ function hoursExceedAttendance(r: PeriodRecord): RuleQuery {
           AND a.lesson_date BETWEEN x.period_start AND x.period_end
           -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
           AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
-      WHERE ${inScope('x.id')} AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric`,
+      WHERE ${inScope('x.id')} AND ${r.filed} AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric`,
   };
 }
 
@@ -126,7 +139,7 @@ function outsideKeurmerk(r: PeriodRecord): RuleQuery {
                string_agg(format('%s..%s (%s)', ${day('k.from_date')}, ${day('k.to_date')},
                  CASE k.status WHEN 'NONE' THEN 'no keurmerk yet' ELSE k.status END), ', ' ORDER BY k.from_date) AS ranges_text
         FROM keurmerk_invalid_ranges(x.school_id, x.period_start, x.period_end) k) k
-      WHERE ${inScope('x.id')} AND k.days IS NOT NULL`,
+      WHERE ${inScope('x.id')} AND ${r.filed} AND k.days IS NOT NULL`,
   };
 }
 
@@ -167,37 +180,33 @@ function overlappingPairs(source: string, partition: string): string {
 const lessonTimes = (l: string): string =>
   `format('%s %s-%s', ${day(`${l}.lesson_date`)}, ${clock(`${l}.starts_at`)}, ${clock(`${l}.ends_at`)})`;
 
-/**
- * Legal certainty (DOMAIN.md): checks never raise, change or withdraw a flag on an ACCEPTED or REJECTED
- * declaration. A rule that honours it fires for the other declarations only, and fires a settled declaration's
- * live flag again exactly as it stands, so the reconciliation neither rewrites nor withdraws it.
- */
-const settledDeclarationFlags = (code: RuleCode, inScope: InScope): string => `
-  SELECT f.subject_id, f.school_id, f.period_from, f.period_to, f.severity, f.explanation, f.evidence
-  FROM flags f JOIN hours_declarations d ON d.id = f.subject_id
-  WHERE f.rule_code = '${code}' AND f.subject_type = 'HOURS_DECLARATION' AND f.status IN ('OPEN','IN_REVIEW')
-    AND d.status IN ('ACCEPTED','REJECTED') AND ${inScope('d.id')}`;
-
 const EXAM_COMPONENT_LIST = `ARRAY[${EXAM_COMPONENTS.map((c) => `'${c}'`).join(',')}]::text[]`;
 
 export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
+  // Severity by the school's contracts with the learner overlapping the period (DOMAIN.md "Contracts known at
+  // DUO"): none, the configured severity (HIGH); a DUO_LOAN one, a loan course DUO does not know, at most MEDIUM;
+  // all SELF or MUNICIPALITY, which DUO cannot know, LOW.
   DECLARATION_WITHOUT_DUO_CONTRACT: {
     candidates: periodRecordCandidates(DECLARATION),
     fired: (inScope) => `
       SELECT d.id, d.school_id, d.period_start, d.period_end,
-        CASE WHEN c.n = 0 THEN $2::text ELSE ${atMostMedium} END,
+        CASE WHEN c.n = 0 THEN $2::text WHEN c.loans > 0 THEN ${atMostMedium} ELSE 'LOW' END,
         CASE WHEN c.n = 0
-          THEN 'DUO has no payment for this learner to this school, so no contract is known at DUO; the school registered no contract with the learner either.'
-          ELSE format('DUO has no payment for this learner to this school, so no contract is known at DUO; the school registered %s contract(s) with the learner (%s).', c.n, c.refs)
+          THEN 'DUO has no contract record overlapping the declared period and no payment for this learner to this school, so no contract is known at DUO; the school registered no contract with the learner for that period either.'
+          ELSE format('DUO has no contract record overlapping the declared period and no payment for this learner to this school, so no contract is known at DUO; the school registered %s contract(s) with the learner overlapping that period (%s)%s.',
+            c.n, c.refs,
+            CASE WHEN c.loans = 0 THEN ', none paid from a DUO loan, which DUO cannot know, so the severity is LOW' ELSE '' END)
         END,
         jsonb_build_object('records', jsonb_build_array(${record('HOURS_DECLARATION', 'd.id', 'd.school_id')}) || c.records,
-          'duoPayments', 0, 'schoolContracts', c.n)
+          'duoPayments', 0, 'duoContracts', 0, 'schoolContracts', c.n, 'duoLoanContracts', c.loans)
       FROM hours_declarations d
-      JOIN schools s ON s.id = d.school_id
       CROSS JOIN LATERAL (
-        SELECT count(*) AS n, string_agg(c.reference, ', ' ORDER BY c.start_date, c.reference) AS refs,
-               coalesce(jsonb_agg(${record('CONTRACT', 'c.id', 'c.school_id', "'reference', c.reference")} ORDER BY c.start_date, c.reference), '[]') AS records
-        FROM contracts c WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id) c
+        SELECT count(*) AS n, count(*) FILTER (WHERE c.funding = 'DUO_LOAN') AS loans,
+               string_agg(format('%s %s', c.reference, c.funding), ', ' ORDER BY c.start_date, c.reference) AS refs,
+               coalesce(jsonb_agg(${record('CONTRACT', 'c.id', 'c.school_id', "'reference', c.reference, 'funding', c.funding")} ORDER BY c.start_date, c.reference), '[]') AS records
+        FROM contracts c
+        WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id
+          AND c.start_date <= d.period_end AND c.end_date >= d.period_start) c
       WHERE ${inScope('d.id')}
         AND NOT ${knownAtDuo('d')}`,
   },
@@ -221,10 +230,38 @@ export const RULE_QUERIES: Record<RuleCode, RuleQuery> = {
         FROM contracts c
         WHERE c.learner_id = d.learner_id AND c.school_id = d.school_id
           AND c.start_date <= d.period_end AND c.end_date >= d.period_start) c
-      WHERE ${inScope('d.id')} AND d.hours > c.hours + ($1::jsonb->>'toleranceHours')::numeric`,
+      WHERE ${inScope('d.id')} AND ${REGISTERED('d')} AND d.hours > c.hours + ($1::jsonb->>'toleranceHours')::numeric`,
   },
 
   DECLARATION_OUTSIDE_KEURMERK: outsideKeurmerk(DECLARATION),
+
+  // A declaration DUO entered as the learner presented it, for which the school's register holds no declaration of
+  // the learner with the same purpose, period, hours and issue date (should the school file one later, it withdraws).
+  PRESENTED_DECLARATION_NOT_REGISTERED: {
+    candidates: periodRecordCandidates(DECLARATION),
+    fired: (inScope) => `
+      SELECT d.id, d.school_id, d.period_start, d.period_end, $2::text,
+        format('The learner presented to DUO a declaration in the name of %s: %s, %s..%s, %s h, issued on %s. No declaration in the school''s register matches it (same learner, purpose, period, hours and issue date)%s.',
+          CASE WHEN s.id IS NULL THEN format('KvK %s, which is no registered school', d.school_kvk)
+               ELSE format('%s (KvK %s)', s.name, d.school_kvk) END,
+          d.purpose, ${day('d.period_start')}, ${day('d.period_end')}, ${hours('d.hours')}, ${day('d.issued_on')},
+          CASE WHEN r.n > 0 THEN format('; the register holds %s other declaration(s) of this learner', r.n) ELSE '' END),
+        jsonb_build_object('records', jsonb_build_array(${record('HOURS_DECLARATION', 'd.id', 'd.school_id')}),
+          'schoolKvk', d.school_kvk, 'schoolName', s.name, 'registeredSchool', s.id IS NOT NULL,
+          'purpose', d.purpose, 'periodStart', d.period_start, 'periodEnd', d.period_end, 'hours', d.hours,
+          'issuedOn', d.issued_on, 'registeredMatches', 0, 'registeredDeclarationsOfLearner', r.n)
+      FROM hours_declarations d
+      LEFT JOIN schools s ON s.id = d.school_id
+      CROSS JOIN LATERAL (
+        SELECT count(*) AS n FROM hours_declarations h
+        WHERE h.learner_id = d.learner_id AND h.school_kvk = d.school_kvk AND ${REGISTERED('h')}) r
+      WHERE ${inScope('d.id')} AND d.source = 'PRESENTED'
+        AND NOT EXISTS (
+          SELECT 1 FROM hours_declarations h
+          WHERE h.learner_id = d.learner_id AND h.school_kvk = d.school_kvk AND ${REGISTERED('h')}
+            AND h.purpose = d.purpose AND h.period_start = d.period_start AND h.period_end = d.period_end
+            AND h.hours = d.hours AND h.issued_on = d.issued_on)`,
+  },
 
   INVOICE_EXCEEDS_CONTRACT: {
     candidates: periodRecordCandidates(INVOICE),
@@ -501,9 +538,8 @@ WITH ${overlappingPairs(
           SELECT e.id, e.component, e.level, e.exam_date FROM exam_results e
           WHERE e.learner_id = d.learner_id AND e.component = c.component AND e.exam_date BETWEEN w.from_day AND w.to_day
           ORDER BY e.exam_date DESC LIMIT 1) e ON TRUE) r
-      WHERE ${inScope('d.id')} AND d.status NOT IN ('ACCEPTED','REJECTED')
-        AND d.hours >= p.minimum_hours AND r.below >= p.minimum_components
-      UNION ALL ${settledDeclarationFlags('RESULTS_BELOW_REGISTERED_HOURS', inScope)}`,
+      WHERE ${inScope('d.id')} AND ${REGISTERED('d')}
+        AND d.hours >= p.minimum_hours AND r.below >= p.minimum_components`,
   },
 };
 

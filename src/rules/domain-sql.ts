@@ -33,3 +33,10 @@ export const knownAtDuo = (d: string): string =>
 /** An exam level's place in EXAM_LEVELS (BELOW_A1 = 1 .. B2 = 5): "below a level" is a smaller place. */
 export const examLevelRank = (level: string): string =>
   `array_position(ARRAY[${EXAM_LEVELS.map((l) => `'${l}'`).join(',')}]::text[], ${level})`;
+/**
+ * Legal certainty (DOMAIN.md step 6, "Rule catalogue"): a flag subject the checks leave alone, an hours
+ * declaration DUO accepted or rejected. No rule raises, changes or withdraws a flag on it.
+ */
+export const settledSubject = (subjectType: string, subjectId: string): string =>
+  `(${subjectType} = 'HOURS_DECLARATION'
+    AND EXISTS (SELECT 1 FROM hours_declarations sd WHERE sd.id = ${subjectId} AND sd.status IN ('ACCEPTED','REJECTED')))`;

@@ -1,7 +1,7 @@
 import { EXAM_LEVELS } from '../duo/exam-levels';
 import { Severity, SubjectType } from '../flags/flag.entity';
 
-/** The rule codes of DOMAIN.md's catalogue: seventeen (PRESENTED_DECLARATION_NOT_REGISTERED is not built yet). */
+/** The eighteen rule codes of DOMAIN.md's catalogue. */
 export const RULE_CODES = [
   'DECLARATION_WITHOUT_DUO_CONTRACT',
   'DECLARED_HOURS_EXCEED_ATTENDANCE',
@@ -19,6 +19,7 @@ export const RULE_CODES = [
   'TEACHER_DOUBLE_BOOKED',
   'ATTENDANCE_WITHOUT_CONTRACT',
   'CERTIFIED_LESSON_SHARE_BELOW_NORM',
+  'PRESENTED_DECLARATION_NOT_REGISTERED',
   'RESULTS_BELOW_REGISTERED_HOURS',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
@@ -41,6 +42,7 @@ export const RULE_SUBJECTS: Record<RuleCode, SubjectType> = {
   TEACHER_DOUBLE_BOOKED: 'LESSON',
   ATTENDANCE_WITHOUT_CONTRACT: 'LEARNER',
   CERTIFIED_LESSON_SHARE_BELOW_NORM: 'SCHOOL_YEAR',
+  PRESENTED_DECLARATION_NOT_REGISTERED: 'HOURS_DECLARATION',
   RESULTS_BELOW_REGISTERED_HOURS: 'HOURS_DECLARATION',
 };
 
@@ -114,6 +116,7 @@ export const RULE_PARAMETERS: Record<RuleCode, Record<string, ParameterType>> = 
     norm: number(0, 1, false),
     minimumLessons: number(1, 1_000_000, true),
   },
+  PRESENTED_DECLARATION_NOT_REGISTERED: {},
   RESULTS_BELOW_REGISTERED_HOURS: {
     minimumHours: hours,
     windowMonths: number(1, 120, true),
