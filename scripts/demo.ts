@@ -249,6 +249,41 @@ async function walkExemption(spec: ExemptionSpec, loaded: LoadedDataset): Promis
     );
 }
 
+/**
+ * Case work on one HIGH flag of a school: the auditor asks the school for its view (hoor en wederhoor), the
+ * school answers, the auditor proposes to confirm and DUO approves (four eyes); the flag's timeline read back.
+ */
+async function hearingAndFourEyes(baseUrl: string, loaded: LoadedDataset, flags: ApiFlag[]): Promise<void> {
+  const flag = flags.find((f) => f.severity === 'HIGH' && f.schoolId && f.status === 'OPEN');
+  if (!flag) return console.log('  (no open HIGH flag on a school)');
+  const school = await loaded.auditor.get<{ kvkNumber: string; name: string }>(`/schools/${flag.schoolId}`);
+  const schoolApi = await Api.login(baseUrl, schoolUserEmail(school.kvkNumber), DEMO_USERS.schoolPassword);
+  const dueOn = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  console.log(`  ${flag.rule} on ${school.name}: ${flag.explanation}`);
+  await loaded.auditor.post(`/flags/${flag.id}/hearing`, {
+    dueOn,
+    question: 'Herkent u deze cijfers? Stuur de presentielijsten van de periode mee.',
+  });
+  await schoolApi.post(`/flags/${flag.id}/hearing/response`, {
+    statement: 'De presentielijsten zijn onvolledig bijgehouden; wij hebben de lessen niet alle gegeven.',
+  });
+  const proposed = await loaded.auditor.post<{ status: string; pendingDecision?: object }>(
+    `/flags/${flag.id}/decision`,
+    {
+      outcome: 'CONFIRMED',
+      reason: 'De school erkent in haar zienswijze dat de lessen niet alle zijn gegeven.',
+    },
+  );
+  console.log(`  proposed by the auditor: ${proposed.status}, awaiting a second reviewer`);
+  const approved = await loaded.duo.post<{ status: string }>(`/flags/${flag.id}/decision/approval`, {
+    approved: true,
+  });
+  console.log(`  approved by DUO: ${approved.status}`);
+  const timeline = await loaded.auditor.get<{ at: string; action: string }[]>(`/flags/${flag.id}/timeline`);
+  for (const step of timeline) console.log(`    ${step.at}  ${step.action}`);
+  console.log(`  in the console: ${baseUrl}/console/flags/${flag.id}`);
+}
+
 /** The letter's half year entered as Blik op Werk and DUO would, and the supervision report read back. */
 async function supervisionReport(auditor: Api): Promise<void> {
   await loadSupervisionLetter(auditor);
@@ -396,6 +431,7 @@ async function main(): Promise<void> {
   await reports(loaded.auditor, loaded.duo, dataset, reported);
   for (const spec of dataset.exemptions)
     await part(`Exemption walked through: ${spec.path}`, () => walkExemption(spec, loaded));
+  await part('A flag heard and decided by four eyes', () => hearingAndFourEyes(baseUrl, loaded, flags));
   await part(`Report: supervision ${LETTER_PERIOD.from} .. ${LETTER_PERIOD.to} (the letter 002 D.2.1)`, () =>
     supervisionReport(loaded.auditor),
   );
@@ -408,6 +444,9 @@ async function main(): Promise<void> {
   heading('Explore');
   console.log(`  Console          ${baseUrl}/console   (sign in with the accounts below)`);
   console.log(`    Werkvoorraad   ${baseUrl}/console/flags   Dashboard ${baseUrl}/console/dashboard`);
+  console.log(
+    `    Meldingen      ${baseUrl}/console/signals   Toezicht ${baseUrl}/console/supervision?from=${LETTER_PERIOD.from}&to=${LETTER_PERIOD.to}`,
+  );
   console.log(`    a school       ${baseUrl}/console/school (as a school user)`);
   console.log(`  API docs         ${baseUrl}/api/v1/docs   (OpenAPI: ${baseUrl}/api/v1/openapi.json)`);
   console.log(

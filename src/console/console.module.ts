@@ -5,10 +5,13 @@ import { ExemptionsModule } from '../exemptions/exemptions.module';
 import { FlagsModule } from '../flags/flags.module';
 import { HoursDeclarationsModule } from '../hours-declarations/hours-declarations.module';
 import { ImportsModule } from '../imports/imports.module';
+import { InspectionsModule } from '../inspections/inspections.module';
 import { InvoicesModule } from '../invoices/invoices.module';
+import { KeurmerkApplicationsModule } from '../keurmerk-applications/keurmerk-applications.module';
 import { ReportsModule } from '../reports/reports.module';
 import { RulesModule } from '../rules/rules.module';
 import { SchoolsModule } from '../schools/schools.module';
+import { SignalsModule } from '../signals/signals.module';
 import { UsersModule } from '../users/users.module';
 import { ConsoleErrorFilter } from './console-error.filter';
 import { ConsoleSession } from './console-session';
@@ -21,6 +24,8 @@ import { RulesPageController } from './pages/rules.controller';
 import { SchoolHomePageController } from './pages/school-home.controller';
 import { SchoolsPageController } from './pages/schools.controller';
 import { SignInController } from './pages/sign-in.controller';
+import { SignalsPageController } from './pages/signals.controller';
+import { SupervisionPageController } from './pages/supervision.controller';
 import { SubmissionsPageController } from './pages/submissions.controller';
 
 /**
@@ -35,10 +40,13 @@ import { SubmissionsPageController } from './pages/submissions.controller';
     FlagsModule,
     HoursDeclarationsModule,
     ImportsModule,
+    InspectionsModule,
     InvoicesModule,
+    KeurmerkApplicationsModule,
     ReportsModule,
     RulesModule,
     SchoolsModule,
+    SignalsModule,
     UsersModule,
   ],
   controllers: [
@@ -48,6 +56,8 @@ import { SubmissionsPageController } from './pages/submissions.controller';
     SchoolsPageController,
     DashboardPageController,
     RulesPageController,
+    SignalsPageController,
+    SupervisionPageController,
     SchoolHomePageController,
     SubmissionsPageController,
     // Last: any other address under /console is a 404 page.

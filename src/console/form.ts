@@ -10,6 +10,13 @@ export async function formDto<T extends object>(type: new () => T, body: unknown
   return (await pipe.transform(fields, { type: 'body', metatype: type })) as T;
 }
 
+/** A form's fields without the empty ones: an optional field left empty is a field not given. */
+export function filledFields(body: unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).filter(([, value]) => value !== ''),
+  );
+}
+
 /**
  * A page's query checked by the API's DTO, as the API would read it. A filter form sends its empty
  * fields too ("Alle"): those are left out, and `clean` is the address without them, to redirect to,

@@ -13,7 +13,18 @@ import { DECLARATION_PURPOSES } from '../hours-declarations/hours-declaration.en
 import { IMPORT_KINDS } from '../imports/import.entity';
 import { LESSON_MODES } from '../lessons/lesson.entity';
 import { RULE_CODES } from '../rules/rule-catalogue';
-import { KEURMERK_EVENT_STATUSES, MEASURE_KINDS } from '../schools/school.entity';
+import { INSPECTION_KINDS, INSPECTION_OUTCOMES } from '../inspections/inspection.entity';
+import { APPLICATION_KINDS, APPLICATION_STATUSES } from '../keurmerk-applications/keurmerk-application.entity';
+import { KEURMERK_EVENT_STATUSES, KEURMERK_GROUNDS, MEASURE_KINDS } from '../schools/school.entity';
+import {
+  SHARE_PARTNERS,
+  SIGNAL_ACTIONS,
+  SIGNAL_CATEGORIES,
+  SIGNAL_OUTCOMES,
+  SIGNAL_RECEIVERS,
+  SIGNAL_SOURCES,
+  SIGNAL_STATUSES,
+} from '../signals/signal.entity';
 import { label, LABELS, Vocabulary } from './labels';
 
 /** Every code the API can send has its Dutch word on screen (CONSOLE.md "Terms on screen"). */
@@ -38,6 +49,18 @@ describe('console labels', () => {
     ['role', ROLES],
     ['funding', FUNDINGS],
     ['route', ROUTES],
+    ['keurmerkGrounds', KEURMERK_GROUNDS],
+    ['signalReceiver', SIGNAL_RECEIVERS],
+    ['signalSource', SIGNAL_SOURCES],
+    ['signalCategory', SIGNAL_CATEGORIES],
+    ['signalStatus', SIGNAL_STATUSES],
+    ['signalOutcome', SIGNAL_OUTCOMES],
+    ['signalAction', ['RECEIVED', ...SIGNAL_ACTIONS]],
+    ['sharePartner', SHARE_PARTNERS],
+    ['applicationKind', APPLICATION_KINDS],
+    ['applicationStatus', APPLICATION_STATUSES],
+    ['inspectionKind', INSPECTION_KINDS],
+    ['inspectionOutcome', INSPECTION_OUTCOMES],
     ['lessonMode', LESSON_MODES],
   ];
 

@@ -9,5 +9,6 @@ import { InspectionsService } from './inspections.service';
   imports: [TypeOrmModule.forFeature([Inspection]), SchoolsModule],
   controllers: [InspectionsController],
   providers: [InspectionsService],
+  exports: [InspectionsService],
 })
 export class InspectionsModule {}

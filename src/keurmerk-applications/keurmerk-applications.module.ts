@@ -9,5 +9,6 @@ import { KeurmerkApplicationsService } from './keurmerk-applications.service';
   imports: [TypeOrmModule.forFeature([KeurmerkApplication]), SchoolsModule],
   controllers: [KeurmerkApplicationsController],
   providers: [KeurmerkApplicationsService],
+  exports: [KeurmerkApplicationsService],
 })
 export class KeurmerkApplicationsModule {}

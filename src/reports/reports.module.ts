@@ -11,6 +11,6 @@ import { SupervisionReportService } from './supervision-report.service';
   imports: [SchoolsModule],
   controllers: [ReportsController, SupervisionReportController],
   providers: [ReportsService, SupervisionReportService, DashboardService, CsvInterceptor],
-  exports: [ReportsService, DashboardService],
+  exports: [ReportsService, DashboardService, SupervisionReportService],
 })
 export class ReportsModule {}

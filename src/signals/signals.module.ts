@@ -9,5 +9,6 @@ import { SignalsService } from './signals.service';
   imports: [TypeOrmModule.forFeature([Signal, SignalEvent]), SchoolsModule],
   controllers: [SignalsController],
   providers: [SignalsService],
+  exports: [SignalsService],
 })
 export class SignalsModule {}

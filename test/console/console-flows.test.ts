@@ -392,4 +392,51 @@ describe('console in the browser', () => {
       'DECIDED',
     ]);
   });
+
+  it('registers a signal (melding) and triages it: shared with a chain partner, then closed', async () => {
+    const { page } = browser;
+    await browser.signIn(baseUrl, duo.email, duo.password);
+    await page.goto(`${baseUrl}/console/signals`);
+    await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
+    const form = page.locator('form[action="/console/signals"]');
+    await form.getByLabel('Ontvangen door').selectOption('DUO');
+    await form.getByLabel('Bron').selectOption('EXAM_LOCATION');
+    await form.getByLabel('Soort').selectOption('RESULTS_BELOW_HOURS');
+    await form.getByLabel('Ontvangen op').fill('2024-03-01');
+    await form.getByLabel('Omschrijving').fill('Kandidaat haalt A1 na 600 verklaarde uren.');
+    await form.getByLabel('School (als bekend)').selectOption(b.school.id);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Melding registreren' }).click();
+    await page.getByRole('heading', { level: 1, name: /Melding: Resultaten ver onder de uren/ }).waitFor();
+    const signalId = new URL(page.url()).pathname.split('/').pop() as string;
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    const share = page.locator('form', { has: page.getByRole('button', { name: 'Delen' }) });
+    await share.getByLabel('Delen met').selectOption('BOW');
+    await share.getByLabel('Motivering').fill('Voor het toezicht op de school.');
+    await share.getByRole('button', { name: 'Delen' }).click();
+    await page.locator('dl.console-meta dd', { hasText: 'In behandeling' }).waitFor();
+    const close = page.locator('form', { has: page.getByRole('button', { name: 'Afsluiten' }) });
+    await close.getByLabel('Uitkomst').selectOption('MEASURES_TAKEN');
+    await close.getByLabel('Motivering').fill('Audit ingepland.');
+    await close.getByRole('button', { name: 'Afsluiten' }).click();
+    await page.getByRole('button', { name: 'Afsluiten' }).waitFor({ state: 'detached' });
+
+    const signal = await t.http
+      .get(`${API}/signals/${signalId}`)
+      .set(...bearer(auditor))
+      .expect(200);
+    expect(signal.body).toMatchObject({
+      receivedBy: 'DUO',
+      category: 'RESULTS_BELOW_HOURS',
+      schoolId: b.school.id,
+      status: 'CLOSED',
+      outcome: 'MEASURES_TAKEN',
+    });
+    expect(signal.body.timeline.map((e: { action: string }) => e.action)).toEqual([
+      'RECEIVED',
+      'SHARE',
+      'CLOSE',
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { DEMO_USERS, loadThroughApi, runChecks, schoolUserEmail } from '../../scripts/generator/api-loader';
 import { generateDataset } from '../../scripts/generator/generate-dataset';
+import { loadSupervisionLetter } from '../../scripts/lib/supervision-letter';
 import { accessibilityViolations, BrowserSession } from '../support/browser';
 import { TEST_ADMIN } from '../support/test-env';
 import { TestApp } from '../support/test-app';
@@ -23,6 +24,8 @@ describe('console pages on the demo data', () => {
     const dataset = generateDataset({ scale: 'small', seed: 2024 });
     const loaded = await loadThroughApi(dataset, baseUrl, TEST_ADMIN);
     await runChecks(loaded.auditor);
+    // As the demo does: the supervision records of the minister's letter period.
+    await loadSupervisionLetter(loaded.auditor);
     schoolKvk = dataset.schools[1].kvkNumber;
     // The demo registers its exemption requests as it tells them; here, as DUO registers them.
     for (const spec of dataset.exemptions)
@@ -86,6 +89,24 @@ describe('console pages on the demo data', () => {
     );
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(await page.getByRole('button', { name: 'Wijziging opslaan' }).count()).toBe(1);
+    // The supervision figures of the minister's letter period, as charts with their tables.
+    await visit('/console/supervision?from=2022-11-01&to=2023-05-01', 'Toezicht');
+    expect(await page.locator('figure svg').count()).toBe(5);
+    expect(
+      await page
+        .getByRole('table', { name: 'Meldingen per ontvanger: cijfers' })
+        .locator('tbody tr')
+        .allTextContents(),
+    ).toEqual([
+      expect.stringMatching(/Blik op Werk\s*5/),
+      expect.stringMatching(/DUO\s*14/),
+      expect.stringMatching(/Arbeidsinspectie\s*2/),
+    ]);
+    await page.screenshot({ path: 'docs/console-toezicht.png', fullPage: true });
+    await visit('/console/signals', 'Meldingen');
+    await page.getByRole('table', { name: 'Meldingen' }).locator('tbody tr a').first().click();
+    await page.getByRole('heading', { level: 1, name: /Melding/ }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
     await visit('/console/exemptions', 'Ontheffingen');
     await page.getByRole('table', { name: 'Ontheffingsverzoeken' }).locator('tbody tr a').first().click();
     await page.getByRole('heading', { level: 1, name: 'Ontheffingsverzoek' }).waitFor();

@@ -3,6 +3,9 @@ import type { Request, Response } from 'express';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor, Roles } from '../../common/auth/auth.decorators';
 import { FlagsService } from '../../flags/flags.service';
+import { InspectionsService } from '../../inspections/inspections.service';
+import { KeurmerkApplicationsService } from '../../keurmerk-applications/keurmerk-applications.service';
+import { SignalsService } from '../../signals/signals.service';
 import { DashboardService } from '../../reports/dashboard.service';
 import { ReportsService } from '../../reports/reports.service';
 import { ListSchoolsQuery, SchoolIdParam } from '../../schools/schools.dto';
@@ -23,6 +26,9 @@ export class SchoolsPageController {
     private readonly flags: FlagsService,
     private readonly reports: ReportsService,
     private readonly dashboard: DashboardService,
+    private readonly applications: KeurmerkApplicationsService,
+    private readonly inspections: InspectionsService,
+    private readonly signals: SignalsService,
     private readonly view: ConsoleView,
   ) {}
 
@@ -61,13 +67,17 @@ export class SchoolsPageController {
   ): Promise<string> {
     const school = await this.schools.get(actor, id);
     const year = (await this.dashboard.latestLessonYear()) ?? Number(amsterdamToday().slice(0, 4));
-    const [keurmerk, measures, open, inReview, compliance] = await Promise.all([
-      this.schools.keurmerkHistory(actor, id),
-      this.schools.measures(actor, id),
-      this.flags.list(actor, { schoolId: id, status: 'OPEN', page: 1, pageSize: 50 }),
-      this.flags.list(actor, { schoolId: id, status: 'IN_REVIEW', page: 1, pageSize: 50 }),
-      this.reports.compliance(actor, id, { from: `${year}-01-01`, to: `${year}-12-31` }),
-    ]);
+    const [keurmerk, measures, open, inReview, compliance, applications, inspections, signals] =
+      await Promise.all([
+        this.schools.keurmerkHistory(actor, id),
+        this.schools.measures(actor, id),
+        this.flags.list(actor, { schoolId: id, status: 'OPEN', page: 1, pageSize: 50 }),
+        this.flags.list(actor, { schoolId: id, status: 'IN_REVIEW', page: 1, pageSize: 50 }),
+        this.reports.compliance(actor, id, { from: `${year}-01-01`, to: `${year}-12-31` }),
+        this.applications.list({ schoolId: id, page: 1, pageSize: 50 }),
+        this.inspections.list(actor, id),
+        this.signals.list(actor, { schoolId: id, page: 1, pageSize: 50 }),
+      ]);
     const months = compliance.months;
     const chart = barChart({
       id: 'compliance',
@@ -81,6 +91,9 @@ export class SchoolsPageController {
       school,
       keurmerk,
       measures,
+      applications: applications.items,
+      inspections,
+      signals: signals.items,
       openFlags: [...inReview.items, ...open.items],
       openTotal: open.total + inReview.total,
       months,
