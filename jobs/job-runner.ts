@@ -21,11 +21,14 @@ function loggable(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown';
 }
 
+const SCHEDULER_REFRESH_MS = 60_000;
+
 /** Consumes every queue of the catalogue and dispatches each job to its handler. */
 @Injectable()
 export class JobRunner implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly workers: Worker[] = [];
+  private reregister?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -51,6 +54,18 @@ export class JobRunner implements OnApplicationShutdown {
     this.logger.log(
       `consuming ${Object.values(QueueName).join(', ')} with concurrency ${this.config.workerConcurrency}`,
     );
+    await this.registerSchedulers();
+    // Redis without persistence (or flushed) forgets the schedulers, the outbox reconciler among them:
+    // registering them again is idempotent, so do it every minute rather than only at start.
+    this.reregister = setInterval(() => {
+      this.registerSchedulers().catch((error: unknown) =>
+        this.logger.warn(`re-registering the job schedulers failed: ${loggable(error)}`),
+      );
+    }, SCHEDULER_REFRESH_MS);
+    this.reregister.unref();
+  }
+
+  private async registerSchedulers(): Promise<void> {
     for (const { name, every, pattern } of repeatableJobs) {
       await this.jobs
         .queue(queueOfJob[name])
@@ -84,6 +99,7 @@ export class JobRunner implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.reregister) clearInterval(this.reregister);
     await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }

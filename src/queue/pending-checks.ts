@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { JobName } from './job-catalogue';
 import { JobQueue } from './job-queue.service';
@@ -9,19 +9,26 @@ import { JobQueue } from './job-queue.service';
  */
 @Injectable()
 export class PendingChecks {
+  private readonly logger = new Logger(PendingChecks.name);
+
   constructor(private readonly jobs: JobQueue) {}
 
   /**
    * After the marking transaction has committed: ask a worker to run what is pending. Deduplicated
    * while a run is waiting, so a burst of submissions enqueues one job; should Redis lose it, the
-   * worker's reconciler finds the markers anyway.
+   * worker's reconciler finds the markers anyway. So a failed kick (Redis down) never fails the request
+   * whose change has committed: the markers are in Postgres, and the reconciler runs them within seconds.
    */
   async kick(): Promise<void> {
-    await this.jobs.enqueue(
-      JobName.RunPendingChecks,
-      {},
-      { deduplication: { id: JobName.RunPendingChecks }, delay: 200 },
-    );
+    try {
+      await this.jobs.enqueue(
+        JobName.RunPendingChecks,
+        {},
+        { deduplication: { id: JobName.RunPendingChecks }, delay: 200 },
+      );
+    } catch (error) {
+      this.logger.warn(`pending checks not kicked (the reconciler will run them): ${(error as Error).name}`);
+    }
   }
 
   async markSchool(manager: EntityManager, schoolId: string): Promise<void> {

@@ -32,6 +32,32 @@ function body(status: number, detail: string, extra: Record<string, unknown> = {
   return { type: 'about:blank', title, status, detail, ...extra };
 }
 
+/** Postgres or Redis out of reach (down, restarting, or no connection free in time): 503, not 500. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Connection is closed|enableOfflineQueue|Reached the max retries per request|Client has encountered a connection error/;
+
+function isUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  const code =
+    (exception as { code?: string }).code ??
+    (exception as { driverError?: { code?: string } }).driverError?.code;
+  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(exception.message);
+}
+
 /** Renders every error as application/problem+json and never leaks internals on a 500. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -45,6 +71,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   send(response: Response, exception: unknown): void {
     const problem = this.toProblem(exception);
     if (response.headersSent) return;
+    if (problem.status === HttpStatus.SERVICE_UNAVAILABLE) response.setHeader('Retry-After', '5');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
@@ -59,6 +86,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception);
+    if (isUnavailable(exception)) {
+      this.logger.warn(`A dependency is unavailable: ${(exception as Error).name}`);
+      return body(HttpStatus.SERVICE_UNAVAILABLE, 'The service is briefly unavailable; try again shortly.');
+    }
     if (exception instanceof QueryFailedError) {
       const fromDb = this.fromDatabaseError(exception);
       if (fromDb) return fromDb;
