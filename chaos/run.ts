@@ -5,8 +5,8 @@
  *   npm run chaos            (builds first)   or   npx ts-node --transpile-only chaos/run.ts [--only name]
  *
  * Settings (environment): CHAOS_DATABASE_URL (default postgres://postgres@127.0.0.1:5443/postgres, the server
- * whose scratch databases it creates), CHAOS_PG_CLUSTER (default "15 wt14": restarted with pg_ctlcluster in the
- * Postgres scenario; never point it at a shared cluster), CHAOS_REDIS_PORT (6391: a redis-server it starts and
+ * whose scratch databases it creates), CHAOS_PG_CLUSTER (default "15 chaos": created on that port when missing,
+ * as root on Debian, and restarted with pg_ctlcluster in the Postgres scenario; never point it at a shared cluster), CHAOS_REDIS_PORT (6391: a redis-server it starts and
  * kills itself), CHAOS_PORT (3141). Writes RELIABILITY.md; exits non-zero when a scenario fails.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ import { validBsn } from '../scripts/lib/bsn-series';
 import { startStack, Stack } from '../scripts/lib/stack';
 
 const SERVER = process.env.CHAOS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5443/postgres';
-const PG_CLUSTER = (process.env.CHAOS_PG_CLUSTER ?? '15 wt14').split(' ');
+const PG_CLUSTER = (process.env.CHAOS_PG_CLUSTER ?? '15 chaos').split(' ');
 const REDIS_PORT = Number(process.env.CHAOS_REDIS_PORT ?? 6391);
 const PORT = Number(process.env.CHAOS_PORT ?? 3141);
 const WORK_DIR = 'var/chaos';
@@ -447,9 +447,27 @@ async function submissionScenario(
   }
 }
 
+/** The Postgres cluster the suite may restart: its own, created (trust on loopback) and started when needed. */
+function ensureCluster(): void {
+  const [version, name] = PG_CLUSTER;
+  const listed = execFileSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
+  const cluster = listed.find(([v, n]) => v === version && n === name);
+  if (!cluster) {
+    log(`creating Postgres cluster ${version} ${name} on port ${new URL(SERVER).port}`);
+    execFileSync('pg_createcluster', [version, name, '--port', new URL(SERVER).port], { stdio: 'ignore' });
+    const hba = `/etc/postgresql/${version}/${name}/pg_hba.conf`;
+    writeFileSync(hba, 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n');
+  }
+  if (!cluster || cluster[3] !== 'online')
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'start']);
+}
+
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   mkdirSync(WORK_DIR, { recursive: true });
+  ensureCluster();
   const started = new Date();
   await startRedis();
   const outcomes: Outcome[] = [];
