@@ -32,6 +32,13 @@ describe(ConsoleView.name, () => {
     raisedAt: new Date('2024-01-01T10:00:00Z'),
     assigneeId: null,
     history: [],
+    hearing: {
+      question: text,
+      requestedAt: new Date(),
+      dueOn: '2099-01-01',
+      statement: text,
+      respondedAt: new Date(),
+    },
   });
 
   it.each(hostile)('escapes %s in the Werkvoorraad and on a flag page', (text) => {
@@ -48,10 +55,21 @@ describe(ConsoleView.name, () => {
     });
     const detail = view.page(request('SCHOOL'), 'flag', 'Signalering', {
       flag: flag(text),
+      // The school's view (zienswijze) is the school's own text, on the flag and on its timeline.
+      timeline: [{ at: new Date(), action: 'HEARING_ANSWERED', by: null, details: { statement: text } }],
       schoolName: text,
       people: new Map(),
+      today: '2024-01-01',
       evidence: { figures: [{ label: text, value: text }], tables: [], redactedRecords: 0 },
-      can: { assign: false, decide: false },
+      confirmNeedsHearing: false,
+      can: {
+        assign: false,
+        askHearing: false,
+        decide: false,
+        confirm: true,
+        approve: false,
+        answerHearing: false,
+      },
     });
     for (const html of [list, detail]) {
       expect(html).not.toContain(text);
