@@ -29,6 +29,8 @@ export class AuthService implements OnModuleDestroy {
       maxRetriesPerRequest: 1,
       enableOfflineQueue: true,
     });
+    // Unreachable Redis fails the limiter's commands (answered 503); the connection's own errors are not news.
+    this.redis.on('error', () => undefined);
     this.limiter = new LoginLimiter(this.redis, config.queuePrefix);
     this.dummyHash = hash(randomBytes(32));
   }

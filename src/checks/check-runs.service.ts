@@ -165,10 +165,14 @@ export class CheckRunsService implements OnModuleDestroy {
   }
 
   private flowProducer(): FlowProducer {
-    this.flows ??= new FlowProducer({
-      prefix: this.config.queuePrefix,
-      connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false }),
-    });
+    if (!this.flows) {
+      this.flows = new FlowProducer({
+        prefix: this.config.queuePrefix,
+        connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false }),
+      });
+      // An 'error' without a listener would crash the process; a failed add is reported to its caller anyway.
+      this.flows.on('error', () => undefined);
+    }
     return this.flows;
   }
 
