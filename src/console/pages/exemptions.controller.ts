@@ -142,7 +142,9 @@ export class ExemptionsPageController {
       exemption.declarations.map(async (declaration) => ({
         declaration,
         // In its school's register exactly when it is the school's own (a presented one that matched became that one).
-        register: (declaration.source === 'SCHOOL' ? 'REGISTERED' : 'NOT_REGISTERED') satisfies PresentedMatch,
+        register: (declaration.source === 'SCHOOL'
+          ? 'REGISTERED'
+          : 'NOT_REGISTERED') satisfies PresentedMatch,
         flags: (await this.flags.list(actor, { subjectId: declaration.id, page: 1, pageSize: 50 })).items,
       })),
     );
