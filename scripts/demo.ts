@@ -18,6 +18,7 @@ import { Dataset, ExemptionSpec, RULE_CODES } from './generator/dataset';
 import { generateDataset } from './generator/generate-dataset';
 import { ApiFlag, currentFlags, naturalKeys, perfect, score, scoreTable } from './lib/scorecard';
 import { LETTER_PERIOD, loadSupervisionLetter } from './lib/supervision-letter';
+import { presentedDeclarations } from './lib/presented-story';
 import {
   DECLARATIONS_LETTER_FIGURES,
   DECLARATIONS_LETTER_PERIOD,
@@ -191,7 +192,14 @@ async function reports(
 interface Exemption {
   id: string;
   status: string;
-  timeline: { at: string; action: string; by: string | null; reason: string | null; statusAfter?: string }[];
+  timeline: {
+    at: string;
+    action: string;
+    by: string | null;
+    reason: string | null;
+    statusAfter?: string;
+    details?: { forgeryReportIds?: string[] } | null;
+  }[];
 }
 
 /** One exemption request along its path, as DUO and the school would act. */
@@ -396,6 +404,9 @@ async function main(): Promise<void> {
   await reports(loaded.auditor, loaded.duo, dataset, reported);
   for (const spec of dataset.exemptions)
     await part(`Exemption walked through: ${spec.path}`, () => walkExemption(spec, loaded));
+  await part("Presented declarations: the learner's paper checked against the school's register", () =>
+    presentedDeclarations(loaded, baseUrl),
+  );
   await part(`Report: supervision ${LETTER_PERIOD.from} .. ${LETTER_PERIOD.to} (the letter 002 D.2.1)`, () =>
     supervisionReport(loaded.auditor),
   );
