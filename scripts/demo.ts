@@ -404,11 +404,13 @@ async function main(): Promise<void> {
   await reports(loaded.auditor, loaded.duo, dataset, reported);
   for (const spec of dataset.exemptions)
     await part(`Exemption walked through: ${spec.path}`, () => walkExemption(spec, loaded));
-  await part("Presented declarations: the learner's paper checked against the school's register", () =>
-    presentedDeclarations(loaded, baseUrl),
-  );
   await part(`Report: supervision ${LETTER_PERIOD.from} .. ${LETTER_PERIOD.to} (the letter 002 D.2.1)`, () =>
     supervisionReport(loaded.auditor),
+  );
+
+  // After the walked exemptions and the reports above: the school's denial here adds a forgery report.
+  await part("Presented declarations: the learner's paper checked against the school's register", () =>
+    presentedDeclarations(loaded, baseUrl),
   );
 
   await part(
