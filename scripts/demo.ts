@@ -18,6 +18,7 @@ import { Dataset, ExemptionSpec, RULE_CODES } from './generator/dataset';
 import { generateDataset } from './generator/generate-dataset';
 import { ApiFlag, currentFlags, naturalKeys, perfect, score, scoreTable } from './lib/scorecard';
 import { LETTER_PERIOD, loadSupervisionLetter } from './lib/supervision-letter';
+import { presentedDeclarations } from './lib/presented-story';
 import {
   DECLARATIONS_LETTER_FIGURES,
   DECLARATIONS_LETTER_PERIOD,
@@ -191,7 +192,14 @@ async function reports(
 interface Exemption {
   id: string;
   status: string;
-  timeline: { at: string; action: string; by: string | null; reason: string | null; statusAfter?: string }[];
+  timeline: {
+    at: string;
+    action: string;
+    by: string | null;
+    reason: string | null;
+    statusAfter?: string;
+    details?: { forgeryReportIds?: string[] } | null;
+  }[];
 }
 
 /** One exemption request along its path, as DUO and the school would act. */
@@ -434,6 +442,11 @@ async function main(): Promise<void> {
   await part('A flag heard and decided by four eyes', () => hearingAndFourEyes(baseUrl, loaded, flags));
   await part(`Report: supervision ${LETTER_PERIOD.from} .. ${LETTER_PERIOD.to} (the letter 002 D.2.1)`, () =>
     supervisionReport(loaded.auditor),
+  );
+
+  // After the walked exemptions and the reports above: the school's denial here adds a forgery report.
+  await part("Presented declarations: the learner's paper checked against the school's register", () =>
+    presentedDeclarations(loaded, baseUrl),
   );
 
   await part(

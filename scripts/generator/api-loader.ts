@@ -7,7 +7,7 @@
  * as missing rather than crashing the load.
  */
 import { Api, ApiError, inPool, pollUntil } from '../lib/api-client';
-import { Dataset, declarationKey, LessonSpec, SchoolSpec } from './dataset';
+import { Dataset, declarationKey, LessonSpec, PresentedSpec, SchoolSpec } from './dataset';
 
 export interface DemoUsers {
   auditor: { email: string; password: string };
@@ -30,8 +30,20 @@ export interface LoadedDataset {
   schools: Map<string, { id: string; api: Api }>;
   /** Declaration ids by natural key (declarationKey). */
   declarationIds: Map<string, string>;
+  /** The exemption request DUO registered for each presented declaration, in the data set's order. */
+  presented: PresentedExemption[];
   /** What could not be loaded because its endpoint is not there (yet). */
   missing: string[];
+}
+
+/** A presented declaration's exemption request as registered: what the register said, and where step 3 sent it. */
+export interface PresentedExemption {
+  story: PresentedSpec['story'];
+  schoolKvk: string;
+  exemptionId: string;
+  declarationId: string;
+  match: 'REGISTERED' | 'NOT_REGISTERED';
+  status: string;
 }
 
 type Log = (line: string) => void;
@@ -49,6 +61,7 @@ export async function loadThroughApi(
     duo,
     schools: new Map(),
     declarationIds: new Map(),
+    presented: [],
     missing: [],
   };
   const optional = async (what: string, work: () => Promise<void>): Promise<void> => {
@@ -154,17 +167,27 @@ export async function loadThroughApi(
       },
     );
   await optional('presented declarations (POST /exemptions)', async () => {
-    for (const { learnerBsn, paper } of dataset.presented) {
-      const created = await duo.post<{ presentedDeclarations: { declarationId: string }[] }>('/exemptions', {
+    for (const { story, learnerBsn, paper } of dataset.presented) {
+      const created = await duo.post<{
+        id: string;
+        status: string;
+        presentedDeclarations: Pick<PresentedExemption, 'declarationId' | 'match'>[];
+      }>('/exemptions', {
         learnerBsn,
         grounds: 'MEDICAL',
         presentedDeclarations: [paper],
       });
       const { schoolKvk, ...declaration } = paper;
-      loaded.declarationIds.set(
-        declarationKey(schoolKvk, { learnerBsn, ...declaration }),
-        created.presentedDeclarations[0].declarationId,
-      );
+      const [{ declarationId, match }] = created.presentedDeclarations;
+      loaded.declarationIds.set(declarationKey(schoolKvk, { learnerBsn, ...declaration }), declarationId);
+      loaded.presented.push({
+        story,
+        schoolKvk,
+        exemptionId: created.id,
+        declarationId,
+        match,
+        status: created.status,
+      });
     }
   });
   if (dataset.presented.length > 0) log(`${dataset.presented.length} presented declarations`);

@@ -35,3 +35,33 @@ export async function pageQuery<T extends object>(
   const search = new URLSearchParams(given).toString();
   return { query, clean: search ? `${req.path}?${search}` : req.path };
 }
+
+/**
+ * A form's repeated rows without client script: a fixed number of optional fieldsets whose field `f` of row `i`
+ * is sent as `name[i][f]`. Rows left wholly empty are dropped; a row with any field filled keeps all its fields
+ * (empty ones as ''), so the API's DTO names what is missing rather than the row vanishing.
+ */
+export function formRows<F extends string>(
+  body: Record<string, unknown>,
+  name: string,
+  fields: readonly F[],
+  count: number,
+): Record<F, string>[] {
+  const rows: Record<F, string>[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = Object.fromEntries(
+      fields.map((field) => {
+        const value = body[`${name}[${i}][${field}]`];
+        return [field, typeof value === 'string' ? value.trim() : ''];
+      }),
+    ) as Record<F, string>;
+    if (fields.some((field) => row[field] !== '')) rows.push(row);
+  }
+  return rows;
+}
+
+/** A Dutch decimal ("12,5") as a number; anything else as given, for the DTO to refuse by name. */
+export function formDecimal(value: string): number | string {
+  const normal = value.replace(',', '.');
+  return /^\d+(\.\d+)?$/.test(normal) ? Number(normal) : value;
+}

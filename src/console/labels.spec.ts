@@ -5,11 +5,11 @@ import {
   EXEMPTION_GROUNDS,
   EXEMPTION_STATUSES,
 } from '../exemptions/exemption.entity';
-import { EXEMPTION_ACTIONS } from '../exemptions/exemptions.dto';
+import { EXEMPTION_ACTIONS, PRESENTED_MATCHES } from '../exemptions/exemptions.dto';
 import { FLAG_EVENT_ACTIONS, FLAG_STATUSES, SEVERITIES, SUBJECT_TYPES } from '../flags/flag.entity';
 import { DECISION_OUTCOMES } from '../flags/flags.dto';
 import { ROUTES } from '../groups/route-maximum';
-import { DECLARATION_PURPOSES } from '../hours-declarations/hours-declaration.entity';
+import { DECLARATION_PURPOSES, DECLARATION_SOURCES } from '../hours-declarations/hours-declaration.entity';
 import { IMPORT_KINDS } from '../imports/import.entity';
 import { LESSON_MODES } from '../lessons/lesson.entity';
 import { RULE_CODES } from '../rules/rule-catalogue';
@@ -42,6 +42,8 @@ describe('console labels', () => {
     ['confirmationStatus', CONFIRMATION_REQUEST_STATUSES],
     ['declarationStatus', ['RECEIVED', 'CHECKED', 'FLAGGED', 'ACCEPTED', 'REJECTED']],
     ['declarationPurpose', DECLARATION_PURPOSES],
+    ['declarationSource', DECLARATION_SOURCES],
+    ['presentedMatch', PRESENTED_MATCHES],
     ['keurmerkStatus', ['NONE', ...KEURMERK_EVENT_STATUSES]],
     ['measureKind', MEASURE_KINDS],
     ['importKind', IMPORT_KINDS],

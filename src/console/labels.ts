@@ -108,6 +108,8 @@ export const LABELS = {
     REJECTED: 'Afgewezen',
   },
   declarationPurpose: { AGI: 'AGI', ONA: 'ONA' },
+  declarationSource: { SCHOOL: 'Geregistreerd bij de school', PRESENTED: 'Overgelegd door de inburgeraar' },
+  presentedMatch: { REGISTERED: 'Gevonden in het register', NOT_REGISTERED: 'Niet in het register' },
   keurmerkStatus: {
     NONE: 'Geen keurmerk',
     ASPIRANT: 'Aspirant-keurmerk',

@@ -9,10 +9,11 @@ import {
   ExemptionActionDto,
   ExemptionIdParam,
   ListExemptionsQuery,
+  PresentedMatch,
 } from '../../exemptions/exemptions.dto';
 import { ExemptionsService } from '../../exemptions/exemptions.service';
 import { FlagsService } from '../../flags/flags.service';
-import { HoursDeclarationsService } from '../../hours-declarations/hours-declarations.service';
+import { DECLARATION_PURPOSES } from '../../hours-declarations/hours-declaration.entity';
 import { SchoolsService } from '../../schools/schools.service';
 import { UsersService } from '../../users/users.service';
 import { seeOther } from '../console-error.filter';
@@ -20,7 +21,7 @@ import { ConsolePage, REVIEWERS } from '../console-page';
 import { ConsoleSession } from '../console-session';
 import { ConsoleView } from '../console-view';
 import { csvDownload } from '../csv-download';
-import { formDto, pageQuery } from '../form';
+import { formDecimal, formDto, formRows, pageQuery } from '../form';
 import { label } from '../labels';
 
 /** The actions DOMAIN.md's workflow allows in each status (API.md "Exemptions"); the service refuses the rest. */
@@ -41,13 +42,16 @@ const BUTTONS: Record<ExemptionAction, string> = {
   REFUSE: 'Ontheffing weigeren',
 };
 
+/** How many presented declarations (overgelegde urenverklaringen) the register form offers; empty rows are ignored. */
+export const PRESENTED_ROWS = 3;
+const PRESENTED_FIELDS = ['schoolKvk', 'purpose', 'periodStart', 'periodEnd', 'hours', 'issuedOn'] as const;
+
 /** Ontheffingen: DUO's exemption requests, their declarations and flags, timeline and next steps. */
 @ConsolePage('exemptions', { label: 'Ontheffingen', roles: REVIEWERS, order: 20 })
 @Roles('AUDITOR', 'DUO', 'ADMIN')
 export class ExemptionsPageController {
   constructor(
     private readonly exemptions: ExemptionsService,
-    private readonly declarations: HoursDeclarationsService,
     private readonly flags: FlagsService,
     private readonly schools: SchoolsService,
     private readonly users: UsersService,
@@ -66,6 +70,8 @@ export class ExemptionsPageController {
         query,
         statuses: EXEMPTION_STATUSES,
         grounds: EXEMPTION_GROUNDS,
+        purposes: DECLARATION_PURPOSES,
+        presentedRows: PRESENTED_ROWS,
         canCreate: actor.role === 'DUO',
       }),
     );
@@ -104,11 +110,15 @@ export class ExemptionsPageController {
       typeof body.examAttempts === 'string' && body.examAttempts !== ''
         ? Number(body.examAttempts)
         : undefined;
+    const presented = formRows(body, 'presentedDeclarations', PRESENTED_FIELDS, PRESENTED_ROWS).map(
+      (row) => ({ ...row, hours: formDecimal(row.hours) }),
+    );
     const dto = await formDto(CreateExemptionDto, {
       _csrf: body._csrf,
       learnerBsn: body.learnerBsn,
       grounds: body.grounds,
       declarationIds: ids,
+      ...(presented.length > 0 ? { presentedDeclarations: presented } : {}),
       ...(attempts === undefined ? {} : { examAttempts: attempts }),
     });
     const created = await this.exemptions.create(actor, dto);
@@ -126,16 +136,21 @@ export class ExemptionsPageController {
     @Param() { id }: ExemptionIdParam,
     @Req() req: Request,
   ): Promise<string> {
+    // The declarations as the workflow sees them: source, match with the register, contract known at DUO.
     const exemption = await this.exemptions.get(actor, id);
     const declarations = await Promise.all(
-      exemption.declarationIds.map(async (declarationId) => ({
-        declaration: await this.declarations.get(actor, declarationId),
-        flags: (await this.flags.list(actor, { subjectId: declarationId, page: 1, pageSize: 50 })).items,
+      exemption.declarations.map(async (declaration) => ({
+        declaration,
+        // In its school's register exactly when it is the school's own (a presented one that matched became that one).
+        register: (declaration.source === 'SCHOOL'
+          ? 'REGISTERED'
+          : 'NOT_REGISTERED') satisfies PresentedMatch,
+        flags: (await this.flags.list(actor, { subjectId: declaration.id, page: 1, pageSize: 50 })).items,
       })),
     );
     const [schoolNames, people] = await Promise.all([
       this.schools.namesOf([
-        ...declarations.map((d) => d.declaration.schoolId),
+        ...exemption.declarations.map((d) => d.schoolId),
         ...exemption.confirmationRequests.map((r) => r.schoolId),
       ]),
       this.users.emailsOf(exemption.timeline.map((entry) => entry.by)),
