@@ -125,6 +125,12 @@ export class ConsoleSession implements OnModuleDestroy {
     if (req.session?.userId) req.session.flash = { kind, text };
   }
 
+  /** After a state change: its one-time message, and back to a page (303: a reload does not repeat the POST). */
+  done(req: Request, res: Response, location: string, text: string): void {
+    this.flash(req, 'ok', text);
+    res.redirect(303, location);
+  }
+
   takeFlash(req: Request): { kind: 'ok' | 'error'; text: string } | undefined {
     const flash = req.session?.flash;
     if (flash) delete req.session.flash;

@@ -1,5 +1,6 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { strictValidationPipe } from '../common/http/validation';
+import { seeOther } from './console-error.filter';
 
 const pipe = strictValidationPipe();
 
@@ -64,4 +65,19 @@ export function formRows<F extends string>(
 export function formDecimal(value: string): number | string {
   const normal = value.replace(',', '.');
   return /^\d+(\.\d+)?$/.test(normal) ? Number(normal) : value;
+}
+
+/**
+ * A list page: rendered with its query as the API reads it, after a redirect to the address without empty
+ * filters when the query had any.
+ */
+export async function renderList<T extends object>(
+  type: new () => T,
+  req: Request,
+  res: Response,
+  render: (query: T) => Promise<string> | string,
+): Promise<void> {
+  const { query, clean } = await pageQuery(type, req);
+  if (clean) return seeOther(res, clean);
+  res.type('html').send(await render(query));
 }

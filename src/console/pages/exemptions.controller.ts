@@ -21,7 +21,7 @@ import { ConsolePage, REVIEWERS } from '../console-page';
 import { ConsoleSession } from '../console-session';
 import { ConsoleView } from '../console-view';
 import { csvDownload } from '../csv-download';
-import { formDecimal, formDto, formRows, pageQuery } from '../form';
+import { formDecimal, formDto, formRows, pageQuery, renderList } from '../form';
 import { label } from '../labels';
 
 /** The actions DOMAIN.md's workflow allows in each status (API.md "Exemptions"); the service refuses the rest. */
@@ -61,11 +61,9 @@ export class ExemptionsPageController {
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { query, clean } = await pageQuery(ListExemptionsQuery, req);
-    if (clean) return seeOther(res, clean);
-    const page = await this.exemptions.list(actor, query);
-    res.type('html').send(
-      this.view.page(req, 'exemptions', 'Ontheffingen', {
+    return renderList(ListExemptionsQuery, req, res, async (query) => {
+      const page = await this.exemptions.list(actor, query);
+      return this.view.page(req, 'exemptions', 'Ontheffingen', {
         page,
         query,
         statuses: EXEMPTION_STATUSES,
@@ -73,8 +71,8 @@ export class ExemptionsPageController {
         purposes: DECLARATION_PURPOSES,
         presentedRows: PRESENTED_ROWS,
         canCreate: actor.role === 'DUO',
-      }),
-    );
+      });
+    });
   }
 
   @Get('download.csv')

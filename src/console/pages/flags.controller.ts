@@ -17,13 +17,12 @@ import { FlagsService } from '../../flags/flags.service';
 import { RulesService } from '../../rules/rules.service';
 import { SchoolsService } from '../../schools/schools.service';
 import { UsersService } from '../../users/users.service';
-import { seeOther } from '../console-error.filter';
 import { ConsolePage, REVIEWERS } from '../console-page';
 import { ConsoleSession } from '../console-session';
 import { ConsoleView } from '../console-view';
 import { csvDownload } from '../csv-download';
 import { evidenceTables } from '../evidence';
-import { formDto, pageQuery } from '../form';
+import { filledFields, formDto, pageQuery, renderList } from '../form';
 
 /** The largest CSV download of a list: the filtered view, not the whole table. */
 const CSV_MAX_ROWS = 10_000;
@@ -49,20 +48,21 @@ export class FlagsPageController {
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { query, clean } = await pageQuery(ListFlagsQuery, req);
-    if (clean) return seeOther(res, clean);
-    // What the filters offer does not depend on the page: read it meanwhile.
-    const choices = Promise.all([this.rules.list(), actor.role === 'SCHOOL' ? [] : this.schools.directory()]);
-    const page = await this.flags.list(actor, query);
-    const [schoolNames, assignees, [rules, schools]] = await Promise.all([
-      this.schools.namesOf(page.items.map((flag) => flag.schoolId)),
-      actor.role === 'SCHOOL'
-        ? new Map<string, string>()
-        : this.users.emailsOf(page.items.map((f) => f.assigneeId)),
-      choices,
-    ]);
-    res.type('html').send(
-      this.view.page(req, 'flags', actor.role === 'SCHOOL' ? 'Mijn signaleringen' : 'Werkvoorraad', {
+    return renderList(ListFlagsQuery, req, res, async (query) => {
+      // What the filters offer does not depend on the page: read it meanwhile.
+      const choices = Promise.all([
+        this.rules.list(),
+        actor.role === 'SCHOOL' ? [] : this.schools.directory(),
+      ]);
+      const page = await this.flags.list(actor, query);
+      const [schoolNames, assignees, [rules, schools]] = await Promise.all([
+        this.schools.namesOf(page.items.map((flag) => flag.schoolId)),
+        actor.role === 'SCHOOL'
+          ? new Map<string, string>()
+          : this.users.emailsOf(page.items.map((f) => f.assigneeId)),
+        choices,
+      ]);
+      return this.view.page(req, 'flags', actor.role === 'SCHOOL' ? 'Mijn signaleringen' : 'Werkvoorraad', {
         page,
         query,
         schoolNames,
@@ -72,8 +72,8 @@ export class FlagsPageController {
         severities: SEVERITIES,
         statuses: FLAG_STATUSES,
         csvUrl: `/console/flags/download.csv${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`,
-      }),
-    );
+      });
+    });
   }
 
   @Get('download.csv')
@@ -178,8 +178,7 @@ export class FlagsPageController {
     @Res() res: Response,
   ): Promise<void> {
     await this.flags.assign(actor, id, new AssignFlagDto());
-    this.session.flash(req, 'ok', 'De signalering is aan u toegewezen.');
-    seeOther(res, `/console/flags/${id}`);
+    this.session.done(req, res, `/console/flags/${id}`, 'De signalering is aan u toegewezen.');
   }
 
   @Post(':id/decision')
@@ -193,14 +192,14 @@ export class FlagsPageController {
   ): Promise<void> {
     const dto = await formDto(DecideFlagDto, body);
     const { proposed } = await this.flags.decide(actor, id, dto);
-    this.session.flash(
+    this.session.done(
       req,
-      'ok',
+      res,
+      `/console/flags/${id}`,
       proposed
         ? 'Uw besluit is voorgesteld; een tweede beoordelaar moet het goedkeuren.'
         : `De signalering is ${dto.outcome === 'CONFIRMED' ? 'bevestigd' : 'afgewezen'}.`,
     );
-    seeOther(res, `/console/flags/${id}`);
   }
 
   @Post(':id/hearing')
@@ -213,8 +212,7 @@ export class FlagsPageController {
     @Res() res: Response,
   ): Promise<void> {
     await this.flags.requestHearing(actor, id, await formDto(RequestHearingDto, body));
-    this.session.flash(req, 'ok', 'De school is om haar zienswijze gevraagd.');
-    seeOther(res, `/console/flags/${id}`);
+    this.session.done(req, res, `/console/flags/${id}`, 'De school is om haar zienswijze gevraagd.');
   }
 
   @Post(':id/hearing/response')
@@ -227,8 +225,7 @@ export class FlagsPageController {
     @Res() res: Response,
   ): Promise<void> {
     await this.flags.respondToHearing(actor, id, await formDto(HearingResponseDto, body));
-    this.session.flash(req, 'ok', 'Uw zienswijze is ingediend.');
-    seeOther(res, `/console/flags/${id}`);
+    this.session.done(req, res, `/console/flags/${id}`, 'Uw zienswijze is ingediend.');
   }
 
   @Post(':id/decision/approval')
@@ -241,14 +238,17 @@ export class FlagsPageController {
     @Res() res: Response,
   ): Promise<void> {
     // A form sends text: the button's value becomes the API's boolean, an empty optional field no field at all.
-    const { approved, reason, ...rest } = body ?? {};
+    const { approved, ...rest } = filledFields(body);
     const dto = await formDto(DecisionApprovalDto, {
       ...rest,
       approved: approved === 'true' ? true : approved === 'false' ? false : approved,
-      ...(reason === '' || reason === undefined ? {} : { reason }),
     });
     await this.flags.approveDecision(actor, id, dto);
-    this.session.flash(req, 'ok', dto.approved ? 'Het besluit is goedgekeurd.' : 'Het besluit is afgekeurd.');
-    seeOther(res, `/console/flags/${id}`);
+    this.session.done(
+      req,
+      res,
+      `/console/flags/${id}`,
+      dto.approved ? 'Het besluit is goedgekeurd.' : 'Het besluit is afgekeurd.',
+    );
   }
 }

@@ -14,11 +14,10 @@ import {
 import { CreateSignalDto, ListSignalsQuery, SignalActionDto, SignalIdParam } from '../../signals/signals.dto';
 import { SignalsService } from '../../signals/signals.service';
 import { UsersService } from '../../users/users.service';
-import { seeOther } from '../console-error.filter';
 import { ConsolePage, REVIEWERS } from '../console-page';
 import { ConsoleSession } from '../console-session';
 import { ConsoleView } from '../console-view';
-import { filledFields, formDto, pageQuery } from '../form';
+import { filledFields, formDto, renderList } from '../form';
 import { label } from '../labels';
 
 /** Meldingen: signals of possible misuse, registered and triaged by Blik op Werk, DUO and the NLA's contacts. */
@@ -35,11 +34,9 @@ export class SignalsPageController {
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { query, clean } = await pageQuery(ListSignalsQuery, req);
-    if (clean) return seeOther(res, clean);
-    const [page, schools] = await Promise.all([this.signals.list(actor, query), this.schools.directory()]);
-    res.type('html').send(
-      this.view.page(req, 'signals', 'Meldingen', {
+    return renderList(ListSignalsQuery, req, res, async (query) => {
+      const [page, schools] = await Promise.all([this.signals.list(actor, query), this.schools.directory()]);
+      return this.view.page(req, 'signals', 'Meldingen', {
         page,
         query,
         schools,
@@ -50,8 +47,8 @@ export class SignalsPageController {
           sources: SIGNAL_SOURCES,
           categories: SIGNAL_CATEGORIES,
         },
-      }),
-    );
+      });
+    });
   }
 
   @Post()
@@ -62,8 +59,7 @@ export class SignalsPageController {
     @Res() res: Response,
   ): Promise<void> {
     const created = await this.signals.create(actor, await formDto(CreateSignalDto, filledFields(body)));
-    this.session.flash(req, 'ok', 'De melding is geregistreerd.');
-    seeOther(res, `/console/signals/${created.id}`);
+    this.session.done(req, res, `/console/signals/${created.id}`, 'De melding is geregistreerd.');
   }
 
   @Get(':id')
@@ -98,7 +94,11 @@ export class SignalsPageController {
   ): Promise<void> {
     const dto = await formDto(SignalActionDto, filledFields(body));
     const after = await this.signals.act(actor, id, dto);
-    this.session.flash(req, 'ok', `Vastgelegd. De melding is nu: ${label('signalStatus', after.status)}.`);
-    seeOther(res, `/console/signals/${id}`);
+    this.session.done(
+      req,
+      res,
+      `/console/signals/${id}`,
+      `Vastgelegd. De melding is nu: ${label('signalStatus', after.status)}.`,
+    );
   }
 }

@@ -10,11 +10,10 @@ import { SIGNAL_CATEGORIES, SIGNAL_RECEIVERS, SIGNAL_SOURCES } from '../../signa
 import { SupervisionReport } from '../../reports/supervision-report.dto';
 import { supervisionCsvRows, SupervisionReportService } from '../../reports/supervision-report.service';
 import { barChart } from '../charts';
-import { seeOther } from '../console-error.filter';
 import { ConsolePage, REVIEWERS } from '../console-page';
 import { ConsoleView } from '../console-view';
 import { csvDownload } from '../csv-download';
-import { pageQuery } from '../form';
+import { pageQuery, renderList } from '../form';
 import { label } from '../labels';
 
 export class SupervisionPageQuery {
@@ -47,11 +46,11 @@ export class SupervisionPageController {
 
   @Get()
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const { query, clean } = await pageQuery(SupervisionPageQuery, req);
-    if (clean) return seeOther(res, clean);
-    const period = { ...lastHalfYear(), ...query };
-    const report = await this.supervision.report(period);
-    res.type('html').send(this.view.page(req, 'supervision', 'Toezicht', { report, charts: charts(report) }));
+    return renderList(SupervisionPageQuery, req, res, async (query) => {
+      const period = { ...lastHalfYear(), ...query };
+      const report = await this.supervision.report(period);
+      return this.view.page(req, 'supervision', 'Toezicht', { report, charts: charts(report) });
+    });
   }
 
   @Get('download.csv')
