@@ -398,7 +398,7 @@ describe('console in the browser', () => {
     await browser.signIn(baseUrl, duo.email, duo.password);
     await page.goto(`${baseUrl}/console/signals`);
     await page.getByRole('heading', { level: 1, name: 'Meldingen' }).waitFor();
-    const form = page.locator('form[action="/console/signals"]');
+    const form = page.locator('form[method="post"][action="/console/signals"]');
     await form.getByLabel('Ontvangen door').selectOption('DUO');
     await form.getByLabel('Bron').selectOption('EXAM_LOCATION');
     await form.getByLabel('Soort').selectOption('RESULTS_BELOW_HOURS');
