@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { settledSubject } from '../rules/domain-sql';
-import { ActiveRule, RULE_CODES, RULE_SUBJECTS, RuleCode } from '../rules/rule-catalogue';
-import { InScope, NO_SCHOOL, RULE_QUERIES } from './rule-queries';
+import { RULE_CODES, RULE_SUBJECTS, RuleCode, ruleOf } from '../rules/catalogue';
+import { ActiveRule, InScope } from '../rules/catalogue/rule-definition';
+import { NO_SCHOOL, settledSubject } from '../rules/catalogue/shared-sql';
 
 /**
  * What to check: everything, or the subjects that marked schools and learners can affect.
@@ -64,7 +64,7 @@ export class ChecksEngine {
       for (const rule of rules) {
         await manager.query(
           `INSERT INTO check_scope SELECT $3, c.id, coalesce(c.school_id, '${NO_SCHOOL}')
-           FROM (${RULE_QUERIES[rule.code].candidates}
+           FROM (${ruleOf(rule.code).candidates}
                  UNION SELECT f.subject_id, f.school_id FROM flags f
                  WHERE f.rule_code = $3 AND f.status IN ${LIVE} AND coalesce(f.school_id, '${NO_SCHOOL}') = ANY($1::uuid[])
                 ) AS c(id, school_id)
@@ -82,7 +82,7 @@ export class ChecksEngine {
     for (const rule of rules) {
       await manager.query(
         `INSERT INTO check_fired SELECT '${rule.code}', '${rule.subjectType}', f.*
-         FROM (${RULE_QUERIES[rule.code].fired(inScope(rule.code))})
+         FROM (${ruleOf(rule.code).fired(inScope(rule.code))})
            AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL -- (types the parameters for rules that ignore them)
            AND NOT ${settledSubject(`'${rule.subjectType}'`, 'f.subject_id')}`,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Severity, SubjectType } from '../flags/flag.entity';
-import { ActiveRule } from '../rules/rule-catalogue';
+import { ruleOf } from '../rules/catalogue';
+import { ActiveRule } from '../rules/catalogue/rule-definition';
 import { LIVE } from './checks-engine.service';
-import { RULE_QUERIES } from './rule-queries';
 
 export type SimulatedChange = 'RAISE' | 'WITHDRAW' | 'SEVERITY';
 
@@ -46,7 +46,7 @@ export class RuleSimulator {
     })[] = await manager.query(
       `WITH fired AS (
          SELECT DISTINCT ON (subject_id, school_id, period_from, period_to) *
-         FROM (${RULE_QUERIES[rule.code].fired(() => 'TRUE')}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
+         FROM (${ruleOf(rule.code).fired(() => 'TRUE')}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          -- a disabled rule fires nothing; (the other two type the parameters for rules that ignore them)
          WHERE $6::boolean AND $1::jsonb IS NOT NULL AND $2::text IS NOT NULL
          ORDER BY subject_id, school_id, period_from, period_to),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { countingTeacher } from '../rules/domain-sql';
+import { countingTeacher } from '../rules/catalogue/shared-sql';
 
 /** Flags in force: not yet decided. */
 const LIVE = `f.status IN ('OPEN', 'IN_REVIEW')`;

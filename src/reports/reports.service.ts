@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/auth/actor';
 import { RuleViolationProblem } from '../common/errors/problems';
 import { amsterdamToday } from '../common/calendar';
-import { countingTeacher, knownAtDuo } from '../rules/domain-sql';
+import { countingTeacher, knownAtDuo } from '../rules/catalogue/shared-sql';
 import { SchoolsService } from '../schools/schools.service';
 import {
   ComplianceReport,

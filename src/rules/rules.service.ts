@@ -8,7 +8,7 @@ import { InvalidParam, NotFoundProblem, ValidationProblem } from '../common/erro
 import { CheckRunsService } from '../checks/check-runs.service';
 import { ChecksEngine } from '../checks/checks-engine.service';
 import { RuleSimulator } from '../checks/rule-simulator';
-import { RULE_CODES, RULE_PARAMETERS, RuleCode } from './rule-catalogue';
+import { RULE_CODES, RuleCode, ruleOf } from './catalogue';
 import { Rule } from './rule.entity';
 import { RuleResponse, RuleSimulationResponse, UpdatedRuleResponse, UpdateRuleDto } from './rules.dto';
 
@@ -41,7 +41,9 @@ function validChange(code: string, dto: UpdateRuleDto): RuleCode {
   if (!(RULE_CODES as readonly string[]).includes(code)) throw new NotFoundProblem('Rule');
   const ruleCode = code as RuleCode;
   const invalid: InvalidParam[] = Object.entries(dto.parameters ?? {}).flatMap(([key, value]) => {
-    const type = RULE_PARAMETERS[ruleCode][key];
+    const type = Object.hasOwn(ruleOf(ruleCode).parameters, key)
+      ? ruleOf(ruleCode).parameters[key].type
+      : undefined;
     if (!type) return [{ name: `parameters.${key}`, reason: `is not a parameter of ${code}` }];
     const reason = type.validate(value);
     return reason ? [{ name: `parameters.${key}`, reason: `${key} ${reason}` }] : [];
