@@ -25,6 +25,7 @@ import { Client, Pool } from 'pg';
 import { startWorker } from '../jobs/bootstrap-worker';
 import { CheckRunsService } from '../src/checks/check-runs.service';
 import { ruleOf } from '../src/rules/catalogue';
+import { FULL_RUN } from '../src/rules/catalogue/rule-definition';
 import { SYSTEM_ACTOR } from '../src/common/auth/actor';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { PendingChecks } from '../src/queue/pending-checks';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     for (const rule of rules) {
       const started = Date.now();
       await db.query(
-        `INSERT INTO straight_fired SELECT $3, f.* FROM (${ruleOf(rule.code).fired(() => 'TRUE')}) f WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL`,
+        `INSERT INTO straight_fired SELECT $3, f.* FROM (${ruleOf(rule.code).fired(FULL_RUN)}) f WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL`,
         [rule.parameters, rule.severity, rule.code],
       );
       straightPerRule[rule.code] = seconds(started);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RULE_CODES, RULE_SUBJECTS, RuleCode, ruleOf } from '../rules/catalogue';
-import { ActiveRule, InScope } from '../rules/catalogue/rule-definition';
+import { ActiveRule, FULL_RUN, RuleScope, scopedRun } from '../rules/catalogue/rule-definition';
 import { NO_SCHOOL, settledSubject } from '../rules/catalogue/shared-sql';
 
 /**
@@ -59,7 +59,7 @@ export class ChecksEngine {
         severity text, explanation text, evidence jsonb) ON COMMIT DROP;
       TRUNCATE check_scope, check_fired`);
 
-    let inScope: (code: RuleCode) => InScope = () => () => 'TRUE';
+    let scopeOf: (code: RuleCode) => RuleScope = () => FULL_RUN;
     if (!scope.all) {
       for (const rule of rules) {
         await manager.query(
@@ -73,16 +73,13 @@ export class ChecksEngine {
         );
       }
       await manager.query(`ANALYZE check_scope`);
-      inScope = (code) => (subject, school) =>
-        school
-          ? `(${subject}, coalesce(${school}, '${NO_SCHOOL}'::uuid)) IN (SELECT subject_id, school_key FROM check_scope WHERE rule_code = '${code}')`
-          : `${subject} IN (SELECT subject_id FROM check_scope WHERE rule_code = '${code}')`;
+      scopeOf = scopedRun;
     }
 
     for (const rule of rules) {
       await manager.query(
         `INSERT INTO check_fired SELECT '${rule.code}', '${rule.subjectType}', f.*
-         FROM (${ruleOf(rule.code).fired(inScope(rule.code))})
+         FROM (${ruleOf(rule.code).fired(scopeOf(rule.code))})
            AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL -- (types the parameters for rules that ignore them)
            AND NOT ${settledSubject(`'${rule.subjectType}'`, 'f.subject_id')}`,

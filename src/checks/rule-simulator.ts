@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Severity, SubjectType } from '../flags/flag.entity';
 import { ruleOf } from '../rules/catalogue';
-import { ActiveRule } from '../rules/catalogue/rule-definition';
+import { ActiveRule, FULL_RUN } from '../rules/catalogue/rule-definition';
 import { LIVE } from './checks-engine.service';
 
 export type SimulatedChange = 'RAISE' | 'WITHDRAW' | 'SEVERITY';
@@ -46,7 +46,7 @@ export class RuleSimulator {
     })[] = await manager.query(
       `WITH fired AS (
          SELECT DISTINCT ON (subject_id, school_id, period_from, period_to) *
-         FROM (${ruleOf(rule.code).fired(() => 'TRUE')}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
+         FROM (${ruleOf(rule.code).fired(FULL_RUN)}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          -- a disabled rule fires nothing; (the other two type the parameters for rules that ignore them)
          WHERE $6::boolean AND $1::jsonb IS NOT NULL AND $2::text IS NOT NULL
          ORDER BY subject_id, school_id, period_from, period_to),

@@ -15,7 +15,7 @@ export const attendanceWithoutContract = defineRule({
       UNION SELECT c.learner_id, c.school_id FROM contracts c WHERE c.school_id = ANY($1::uuid[]) OR c.learner_id = ANY($2::uuid[])`,
   // One flag per stretch of uncovered days: the attended days between two contracts (or before the first,
   // after the last), from the first to the last such day.
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       WITH cover AS (
         SELECT c.learner_id, c.school_id, range_agg(daterange(c.start_date, c.end_date, '[]')) AS days,
                string_agg(format('%s %s..%s', c.reference, ${day('c.start_date')}, ${day('c.end_date')}), ', ' ORDER BY c.start_date, c.reference) AS refs,

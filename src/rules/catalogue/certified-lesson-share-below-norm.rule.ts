@@ -12,7 +12,7 @@ export const certifiedLessonShareBelowNorm = defineRule({
     minimumLessons: parameter(number(1, 1_000_000, true), 20),
   },
   candidates: `SELECT s.id, s.id FROM schools s WHERE s.id = ANY($1::uuid[])`,
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       WITH per_teacher AS (
         SELECT l.school_id, date_trunc('year', l.lesson_date)::date AS year, l.teacher_id, count(*) AS lessons,
           count(*) FILTER (WHERE ${countingTeacher('l.school_id', 'l.lesson_date')}) AS counting

@@ -16,7 +16,7 @@ export const declarationWithoutDuoContract = defineRule({
     confirmationDays: parameter(number(1, 365, true), 28),
   },
   candidates: periodRecordCandidates(DECLARATION),
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT d.id, d.school_id, d.period_start, d.period_end,
         CASE WHEN c.n = 0 THEN $2::text WHEN c.loans > 0 THEN ${atMostMedium} ELSE 'LOW' END,
         CASE WHEN c.n = 0

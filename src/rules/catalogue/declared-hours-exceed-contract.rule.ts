@@ -11,7 +11,7 @@ export const declaredHoursExceedContract = defineRule({
     toleranceHours: parameter(hoursValue, 0),
   },
   candidates: periodRecordCandidates(DECLARATION),
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT d.id, d.school_id, d.period_start, d.period_end, $2::text,
         format('Declared %s h for %s..%s; this school''s contracts with the learner overlapping that period contract %s h (%s).',
           ${hours('d.hours')}, ${day('d.period_start')}, ${day('d.period_end')}, ${hours('c.hours')},

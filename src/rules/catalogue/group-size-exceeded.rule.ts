@@ -13,7 +13,7 @@ export const groupSizeExceeded = defineRule({
     routeMaxima: parameter(routeMaxima, { B1: 16, Z: 16, ALFA: 12, ONDERWIJS: 16, WI2013: 16 }),
   },
   candidates: lessonCandidates,
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT l.id, l.school_id, l.lesson_date, l.lesson_date,
         CASE WHEN m.lenient THEN 'LOW' ELSE $2::text END,
         format('The lesson of %s in group %s (route %s) had %s attendees; the group''s maximum is %s (%s, route maximum %s)%s.',

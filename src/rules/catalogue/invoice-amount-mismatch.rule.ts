@@ -10,7 +10,7 @@ export const invoiceAmountMismatch = defineRule({
     toleranceCents: parameter(centsValue, 0),
   },
   candidates: periodRecordCandidates(INVOICE),
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT i.id, i.school_id, i.period_start, i.period_end, $2::text,
         format('Invoice %s is for %s; DUO paid %s for this invoice number (%s payment(s)).',
           i.invoice_number, ${euros('i.amount_cents')}, ${euros('p.paid')}, p.n),

@@ -9,12 +9,12 @@ export const invoiceExceedsContract = defineRule({
   defaultSeverity: 'MEDIUM',
   parameters: {},
   candidates: periodRecordCandidates(INVOICE),
-  fired: (inScope) => `
+  fired: (scope) => `
       WITH running AS (
         SELECT i.*,
           sum(i.hours) OVER w AS total_hours, sum(i.amount_cents) OVER w AS total_cents, count(*) OVER w AS invoices
         FROM invoices i
-        WHERE ${restrict(inScope, 'i.contract_id', (scoped) => `SELECT x.contract_id FROM invoices x WHERE ${scoped('x.id')}`)}
+        WHERE ${restrict(scope, 'i.contract_id', (scoped) => `SELECT x.contract_id FROM invoices x WHERE ${scoped('x.id')}`)}
         WINDOW w AS (PARTITION BY i.contract_id ORDER BY i.invoice_date, i.invoice_number COLLATE "C" ROWS UNBOUNDED PRECEDING))
       SELECT r.id, r.school_id, r.period_start, r.period_end, $2::text,
         format('Invoices on contract %s up to and including this one (%s invoices, in invoice date order) total %s h and %s; the contract covers %s h and %s, so they exceed its %s.',
@@ -25,5 +25,5 @@ export const invoiceExceedsContract = defineRule({
           'invoicedHoursToDate', r.total_hours, 'invoicedCentsToDate', r.total_cents, 'invoicesToDate', r.invoices,
           'contractHours', c.hours, 'contractPriceCents', c.price_cents)
       FROM running r JOIN contracts c ON c.id = r.contract_id
-      WHERE ${inScope('r.id')} AND (r.total_hours > c.hours OR r.total_cents > c.price_cents)`,
+      WHERE ${scope.inScope('r.id')} AND (r.total_hours > c.hours OR r.total_cents > c.price_cents)`,
 });

@@ -8,10 +8,10 @@ export const learnerDoubleBooked = defineRule({
   defaultSeverity: 'HIGH',
   parameters: {},
   candidates: lessonCandidates,
-  fired: (inScope) => `
+  fired: (scope) => `
 WITH ${overlappingPairs(
     rowsOf(
-      inScope,
+      scope,
       'lesson_attendees',
       't.learner_id, t.lesson_id, t.school_id, t.starts_at, t.ends_at',
       'learner_id',
@@ -33,6 +33,6 @@ WITH ${overlappingPairs(
             || jsonb_agg(DISTINCT ${record('LESSON', 'p.other_id', 'p.other_school_id', "'startsAt', p.other_starts_at, 'endsAt', p.other_ends_at")}),
           'learnersDoubleBooked', count(DISTINCT p.learner_id), 'overlappingLessons', count(DISTINCT p.other_id))
       FROM pairs p JOIN lessons l ON l.id = p.lesson_id
-      WHERE ${inScope('p.lesson_id')}
+      WHERE ${scope.inScope('p.lesson_id')}
       GROUP BY l.id`,
 });

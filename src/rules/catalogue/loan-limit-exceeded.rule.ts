@@ -9,7 +9,7 @@ export const loanLimitExceeded = defineRule({
   crossSchool: true,
   parameters: {},
   candidates: learnerCapCandidates(),
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT p.learner_id, NULL::uuid, NULL::date, NULL::date, $2::text,
         format('DUO paid %s for this learner in total (%s payment(s), %s..%s), above the loan limit of %s.',
           ${euros('sum(p.amount_cents)')}, count(*), ${day('min(p.paid_on)')}, ${day('max(p.paid_on)')}, ${euros('min(ln.loan_limit_cents)')}),

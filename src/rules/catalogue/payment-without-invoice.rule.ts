@@ -12,7 +12,7 @@ export const paymentWithoutInvoice = defineRule({
       UNION SELECT p.id, NULL FROM duo_payments p
       WHERE '${NO_SCHOOL}' = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM schools s WHERE s.kvk_number = p.school_kvk)
       UNION SELECT p.id, s.id FROM duo_payments p LEFT JOIN schools s ON s.kvk_number = p.school_kvk WHERE p.learner_id = ANY($2::uuid[])`,
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT p.id, s.id, p.paid_on, p.paid_on, $2::text,
         CASE WHEN s.id IS NULL
           THEN format('DUO paid %s on %s for invoice number %s (contract reference %s) to KvK %s, which is no registered school.',

@@ -13,7 +13,7 @@ export const presentedDeclarationNotRegistered = defineRule({
   defaultSeverity: 'HIGH',
   parameters: {},
   candidates: periodRecordCandidates(DECLARATION),
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT d.id, d.school_id, d.period_start, d.period_end, $2::text,
         format('The learner presented to DUO a declaration in the name of %s: %s, %s..%s, %s h, issued on %s. No declaration in the school''s register matches it (same learner, purpose, period, hours and issue date)%s.',
           CASE WHEN s.id IS NULL THEN format('KvK %s, which is no registered school', d.school_kvk)

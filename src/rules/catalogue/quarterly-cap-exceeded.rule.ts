@@ -11,7 +11,7 @@ export const quarterlyCapExceeded = defineRule({
     capCents: parameter(centsValue, 200_000),
   },
   candidates: learnerCapCandidates(),
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       SELECT p.learner_id, NULL::uuid, q.quarter::date, (q.quarter + interval '3 months - 1 day')::date, $2::text,
         format('DUO paid %s for this learner in %s Q%s (%s..%s) in %s payment(s) to %s school(s), above the cap of %s per quarter.',
           ${euros('sum(p.amount_cents)')}, extract(year FROM q.quarter), extract(quarter FROM q.quarter),

@@ -25,7 +25,7 @@ export const resultsBelowRegisteredHours = defineRule({
   candidates: periodRecordCandidates(DECLARATION),
   // The window runs from the day after the period to windowMonths later (month ends clamp, as in Postgres);
   // per component the latest result in it counts, found through exam_results_row_key.
-  fired: (inScope) => `
+  fired: ({ inScope }) => `
       WITH p AS (
         SELECT ($1::jsonb->>'minimumHours')::numeric AS minimum_hours, ($1::jsonb->>'windowMonths')::int AS months,
                $1::jsonb->>'expectedLevel' AS expected, ($1::jsonb->>'minimumComponents')::int AS minimum_components)

@@ -76,13 +76,41 @@ export type ParameterValues<S extends ParameterSchema> = {
 export type InScope = (subject: string, school?: string) => string;
 
 /**
+ * What a rule statement is rendered for: a full run (`all`, every subject: no restriction is rendered at all) or
+ * a scoped run, whose `inScope` limits a subject to the run's candidates.
+ */
+export interface RuleScope {
+  readonly all: boolean;
+  readonly inScope: InScope;
+}
+
+/** A full run: everything. */
+export const FULL_RUN: RuleScope = { all: true, inScope: () => 'TRUE' };
+
+/** The school key of subjects that belong to no school (PAYMENT_WITHOUT_INVOICE of an unknown KvK, learner caps). */
+export const NO_SCHOOL = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * A scoped run of rule `code`: the subjects its candidates put in the temp table check_scope
+ * (rule_code, subject_id, school_key), which the check engine fills before it runs the fired statement.
+ */
+export const scopedRun = (code: RuleCode): RuleScope => ({
+  all: false,
+  inScope: (subject, school) =>
+    school
+      ? `(${subject}, coalesce(${school}, '${NO_SCHOOL}'::uuid)) IN (SELECT subject_id, school_key FROM check_scope WHERE rule_code = '${code}')`
+      : `${subject} IN (SELECT subject_id FROM check_scope WHERE rule_code = '${code}')`,
+});
+
+/**
  * One rule of DOMAIN.md's catalogue, everything about it but what an auditor changes (enabled, severity,
  * parameter values: the `rules` table, seeded from here).
  *  - `candidates`: the subjects ((subject id, school id) pairs) a scope of marked schools ($1 uuid[]) and
  *    learners ($2 uuid[]) can affect. Evaluated only for scoped runs; a full run evaluates everything.
  *  - `fired`: the flags the rule raises, as rows (subject_id, school_id, period_from, period_to, severity,
  *    explanation, evidence). `$1` is the rule's parameters (jsonb, defaults applied), `$2` its configured
- *    severity. The placeholder `inScope(subject, school)` limits it to the candidates (or to everything).
+ *    severity. `scope` says whether it is a full run; its `inScope(subject, school)` limits a scoped run to the
+ *    candidates.
  * Explanations name the numbers and only the subject's own school ("a lesson at another school");
  * evidence records carry the schoolId of the record they name, so a school's view can be redacted.
  */
@@ -96,7 +124,7 @@ export interface RuleDefinition<C extends RuleCode = RuleCode, S extends Paramet
   crossSchool?: boolean;
   parameters: S;
   candidates: string;
-  fired(inScope: InScope): string;
+  fired(scope: RuleScope): string;
 }
 
 /** A rule file's one export; `const` keeps the code and the parameter types literal for the typed accessor. */

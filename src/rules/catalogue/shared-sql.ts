@@ -5,7 +5,7 @@
  * never user input.
  */
 import { EXAM_COMPONENTS, EXAM_LEVELS } from '../../duo/exam-levels';
-import { InScope, RuleDefinition } from './rule-definition';
+import { InScope, NO_SCHOOL, RuleDefinition, RuleScope } from './rule-definition';
 
 /** A rule's two statements (see RuleDefinition). */
 export type RuleSql = Pick<RuleDefinition, 'candidates' | 'fired'>;
@@ -47,29 +47,26 @@ export const settledSubject = (subjectType: string, subjectId: string): string =
   `(${subjectType} = 'HOURS_DECLARATION'
     AND EXISTS (SELECT 1 FROM hours_declarations sd WHERE sd.id = ${subjectId} AND sd.status IN ('ACCEPTED','REJECTED')))`;
 
-/** A full run checks everything: no restriction at all (rather than a semi-join over the whole table). */
-export const everything: InScope = () => 'TRUE';
-export const isEverything = (inScope: InScope): boolean => inScope('x') === everything('x');
-export const restrict = (inScope: InScope, expr: string, subquery: (inScope: InScope) => string): string =>
-  isEverything(inScope) ? 'TRUE' : `${expr} IN (${subquery(inScope)})`;
+/** `expr` among the keys `subquery` selects from the scope; a full run: no restriction at all (rather than a semi-join over the whole table). */
+export const restrict = (scope: RuleScope, expr: string, subquery: (inScope: InScope) => string): string =>
+  scope.all ? 'TRUE' : `${expr} IN (${subquery(scope.inScope)})`;
 /**
  * All rows of `table` (a full run), or those of the keys `keys` selects, fetched key by key through the index
  * on `key` (a lateral join, OFFSET 0 keeping it one: the planner would rather merge with the whole index than
  * probe it a few hundred times).
  */
 export const rowsOf = (
-  inScope: InScope,
+  scope: RuleScope,
   table: string,
   columns: string,
   key: string,
   keys: (inScope: InScope) => string,
 ): string =>
-  isEverything(inScope)
+  scope.all
     ? `SELECT ${columns} FROM ${table} t`
-    : `SELECT r.* FROM (${keys(inScope)}) k(key) CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} t WHERE t.${key} = k.key OFFSET 0) r`;
+    : `SELECT r.* FROM (${keys(scope.inScope)}) k(key) CROSS JOIN LATERAL (SELECT ${columns} FROM ${table} t WHERE t.${key} = k.key OFFSET 0) r`;
 
-/** The school key of subjects that belong to no school (PAYMENT_WITHOUT_INVOICE of an unknown KvK, learner caps). */
-export const NO_SCHOOL = '00000000-0000-0000-0000-000000000000';
+export { NO_SCHOOL } from './rule-definition';
 
 export const day = (expr: string): string => `to_char(${expr}, 'YYYY-MM-DD')`;
 export const hours = (expr: string): string => `trim_scale(${expr}::numeric)::text`;
@@ -121,7 +118,7 @@ export const periodRecordCandidates = (r: PeriodRecord): string =>
 export function hoursExceedAttendance(r: PeriodRecord): RuleSql {
   return {
     candidates: periodRecordCandidates(r),
-    fired: (inScope) => `
+    fired: ({ inScope }) => `
       SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
         format('${r.verb} %s h for %s..%s; the learner attended %s h of this school''s counting lessons in that period (%s lessons)%s%s.',
           ${hours('x.hours')}, ${day('x.period_start')}, ${day('x.period_end')}, ${hours('att.hours')}, att.lessons,
@@ -148,7 +145,7 @@ export function hoursExceedAttendance(r: PeriodRecord): RuleSql {
 export function outsideKeurmerk(r: PeriodRecord): RuleSql {
   return {
     candidates: periodRecordCandidates(r),
-    fired: (inScope) => `
+    fired: ({ inScope }) => `
       SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
         format('The ${r.period} %s..%s includes %s day(s) on which the school held no valid keurmerk: %s.',
           ${day('x.period_start')}, ${day('x.period_end')}, k.days, k.ranges_text),

@@ -8,10 +8,10 @@ export const teacherDoubleBooked = defineRule({
   defaultSeverity: 'HIGH',
   parameters: {},
   candidates: teacherLessonCandidates,
-  fired: (inScope) => `
+  fired: (scope) => `
       WITH ${overlappingPairs(
         rowsOf(
-          inScope,
+          scope,
           'lessons',
           't.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at',
           'teacher_id',
@@ -28,6 +28,6 @@ export const teacherDoubleBooked = defineRule({
             || jsonb_agg(${record('LESSON', 'p.other_id', 'p.other_school_id', "'startsAt', p.other_starts_at, 'endsAt', p.other_ends_at")} ORDER BY p.other_starts_at, p.other_id),
           'overlappingLessons', count(DISTINCT p.other_id))
       FROM pairs p JOIN lessons l ON l.id = p.lesson_id JOIN teachers t ON t.id = l.teacher_id
-      WHERE ${inScope('p.lesson_id')}
+      WHERE ${scope.inScope('p.lesson_id')}
       GROUP BY l.id, t.id`,
 });
