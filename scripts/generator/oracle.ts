@@ -4,6 +4,7 @@
  * the data implies exactly those flags (no accidental extra), so the scorecard can demand 1.0/1.0.
  */
 import { EXAM_LEVELS, ExamComponent } from '../../src/duo/exam-levels';
+import { defaultParameters } from '../../src/rules/catalogue';
 import { addDays, addMonths, Day, Period, quarterOf } from './calendar';
 import {
   ContractSpec,
@@ -23,18 +24,14 @@ import {
   Severity,
 } from './dataset';
 
-export const ROUTE_MAXIMA: Record<Route, number> = { B1: 16, Z: 16, ALFA: 12, ONDERWIJS: 16, WI2013: 16 };
-export const QUARTERLY_CAP_CENTS = 200_000;
-const NORM = 0.8;
-const MINIMUM_LESSONS = 20;
+// The rules' default parameters, from the catalogue (the generated data set runs with them).
+export const ROUTE_MAXIMA: Record<Route, number> = defaultParameters('GROUP_SIZE_EXCEEDED').routeMaxima;
+export const QUARTERLY_CAP_CENTS = defaultParameters('QUARTERLY_CAP_EXCEEDED').capCents;
+const { norm: NORM, minimumLessons: MINIMUM_LESSONS } = defaultParameters(
+  'CERTIFIED_LESSON_SHARE_BELOW_NORM',
+);
 const EXPERIENCED_QUALIFICATIONS = ['DUTCH', 'MODERN_FOREIGN_LANGUAGE', 'PABO', 'OUTDATED_NT2'];
-/** RESULTS_BELOW_REGISTERED_HOURS' default parameters (the migration's). */
-export const RESULTS_RULE = {
-  minimumHours: 400,
-  windowMonths: 6,
-  expectedLevel: 'A2',
-  minimumComponents: 3,
-} as const;
+export const RESULTS_RULE = defaultParameters('RESULTS_BELOW_REGISTERED_HOURS');
 
 /** The window of exam results a declaration ending on `periodEnd` is compared with: the day after, to windowMonths later. */
 export const examWindow = (periodEnd: Day): Period => ({
@@ -139,7 +136,8 @@ const samePaper = (
   d.issuedOn === paper.issuedOn;
 
 export function evaluateRules(
-  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'> & Partial<Pick<Dataset, 'presented'>>,
+  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'> &
+    Partial<Pick<Dataset, 'presented'>>,
 ): ExpectedFlag[] {
   const flags: ExpectedFlag[] = [];
   const raise = (

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { RULE_CODES, RULE_SUBJECTS, RuleCode, ruleOf } from '../rules/catalogue';
+import { RULE_CODES, RULE_SUBJECTS, RuleCode, ruleOf, withDefaults } from '../rules/catalogue';
 import { ActiveRule, FULL_RUN, RuleScope, scopedRun } from '../rules/catalogue/rule-definition';
 import { NO_SCHOOL, settledSubject } from '../rules/catalogue/shared-sql';
 
@@ -83,7 +83,7 @@ export class ChecksEngine {
            AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL -- (types the parameters for rules that ignore them)
            AND NOT ${settledSubject(`'${rule.subjectType}'`, 'f.subject_id')}`,
-        [rule.parameters, rule.severity],
+        [withDefaults(rule.code, rule.parameters), rule.severity],
       );
     }
     await manager.query(`ANALYZE check_fired`);

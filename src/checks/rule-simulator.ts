@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Severity, SubjectType } from '../flags/flag.entity';
-import { ruleOf } from '../rules/catalogue';
+import { ruleOf, withDefaults } from '../rules/catalogue';
 import { ActiveRule, FULL_RUN } from '../rules/catalogue/rule-definition';
 import { LIVE } from './checks-engine.service';
 
@@ -75,7 +75,14 @@ export class RuleSimulator {
               severity, explanation
        FROM ranked WHERE turn <= $5
        ORDER BY turn, change`,
-      [rule.parameters, rule.severity, rule.code, rule.subjectType, MAX_EXAMPLES, rule.enabled],
+      [
+        withDefaults(rule.code, rule.parameters),
+        rule.severity,
+        rule.code,
+        rule.subjectType,
+        MAX_EXAMPLES,
+        rule.enabled,
+      ],
     );
     const total = (change: string) => rows.find((row) => row.change === change)?.total ?? 0;
     return {

@@ -10,6 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { DeclarationSource } from '../hours-declarations/hours-declaration.entity';
 import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
+import { ruleParameters } from '../rules/catalogue/rule-parameters';
 import { Exemption, ExemptionStatus } from './exemption.entity';
 import { blockerReasons, declarationStanding, ExemptionWorkflow, route } from './exemption-workflow.service';
 import {
@@ -24,10 +25,6 @@ import {
   ExemptionSummaryResponse,
   ListExemptionsQuery,
 } from './exemptions.dto';
-
-/** The rule whose parameter `confirmationDays` sets how long a school has to answer (default 28). */
-const CONFIRMATION_RULE = 'DECLARATION_WITHOUT_DUO_CONTRACT';
-const DEFAULT_CONFIRMATION_DAYS = 28;
 
 /** AGI (Wi2013): at least 600 course hours and 3 exam attempts, 4 for requests filed before 2023-04-01. */
 const AGI_MIN_HOURS = 600;
@@ -423,13 +420,9 @@ export class ExemptionsService {
     return created;
   }
 
+  /** How long a school has to answer: rule DECLARATION_WITHOUT_DUO_CONTRACT's parameter `confirmationDays`. */
   private async confirmationDays(manager: EntityManager): Promise<number> {
-    const [rule]: { days: string | null }[] = await manager.query(
-      `SELECT parameters->>'confirmationDays' AS days FROM rules WHERE code = $1`,
-      [CONFIRMATION_RULE],
-    );
-    const days = Number(rule?.days);
-    return Number.isInteger(days) && days > 0 ? days : DEFAULT_CONFIRMATION_DAYS;
+    return (await ruleParameters(manager, 'DECLARATION_WITHOUT_DUO_CONTRACT')).confirmationDays;
   }
 
   private async requireAgiConditions(manager: EntityManager, exemption: Exemption): Promise<void> {
