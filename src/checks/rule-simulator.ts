@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Severity, SubjectType } from '../flags/flag.entity';
+import { LIVE, Severity, SubjectType } from '../common/vocabulary';
 import { ruleOf, withDefaults } from '../rules/catalogue';
 import { ActiveRule, FULL_RUN } from '../rules/catalogue/rule-definition';
-import { LIVE } from './checks-engine.service';
 
 export type SimulatedChange = 'RAISE' | 'WITHDRAW' | 'SEVERITY';
 

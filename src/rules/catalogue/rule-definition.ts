@@ -1,5 +1,4 @@
-import { RuleCode, ROUTES, Route, Severity, SubjectType } from '../../common/vocabulary';
-import { EXAM_LEVELS } from '../../duo/exam-levels';
+import { EXAM_LEVELS, RuleCode, ROUTES, Route, Severity, SubjectType } from '../../common/vocabulary';
 
 /** The type of one rule parameter; `validate` returns the reason a value is wrong, or null. */
 export interface ParameterType<T> {

@@ -4,7 +4,7 @@
  * queries and statement families more than one rule uses. Arguments are SQL expressions (column references),
  * never user input.
  */
-import { EXAM_COMPONENTS, EXAM_LEVELS } from '../../duo/exam-levels';
+import { EXAM_COMPONENTS, EXAM_LEVELS } from '../../common/vocabulary';
 import { InScope, NO_SCHOOL, RuleDefinition, RuleScope } from './rule-definition';
 
 /** A rule's two statements (see RuleDefinition). */
