@@ -92,7 +92,7 @@ export class RuleSimulator {
       examples: rows
         .filter((row) => row.change !== 'UNCHANGED')
         .slice(0, MAX_EXAMPLES)
-        .map(({ total, ...example }) => ({ ...example, change: example.change as SimulatedChange })),
+        .map(({ total: _total, ...example }) => ({ ...example, change: example.change as SimulatedChange })),
     };
   }
 }

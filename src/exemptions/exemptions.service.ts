@@ -12,13 +12,13 @@ import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
 import { ruleParameters } from '../rules/catalogue/rule-parameters';
 import { Exemption, ExemptionStatus } from './exemption.entity';
+import { exemptionTransition, EXEMPTION_TRANSITIONS } from './exemption-transitions';
 import { blockerReasons, declarationStanding, ExemptionWorkflow, route } from './exemption-workflow.service';
 import {
   CreateExemptionDto,
   ExemptionDeclarationView,
   PresentedDeclarationDto,
   PresentedDeclarationResponse,
-  ExemptionAction,
   ExemptionActionDto,
   ExemptionCreatedResponse,
   ExemptionResponse,
@@ -30,16 +30,6 @@ import {
 const AGI_MIN_HOURS = 600;
 const AGI_STRICTER_BEFORE = '2023-04-01';
 const agiRequiredAttempts = (requestedOn: string): number => (requestedOn < AGI_STRICTER_BEFORE ? 4 : 3);
-
-/** Which statuses each DUO action may be taken from (DOMAIN.md "The exemption workflow"). */
-const ALLOWED_FROM: Record<ExemptionAction, ExemptionStatus[]> = {
-  REQUEST_LEARNER_EVIDENCE: ['AWAITING_SCHOOL', 'READY_FOR_DECISION'],
-  RECORD_LEARNER_EVIDENCE: ['AWAITING_LEARNER_EVIDENCE'],
-  ANNOUNCE_INTENDED_REFUSAL: ['READY_FOR_DECISION'],
-  GRANT: ['READY_FOR_DECISION', 'INTENDED_REFUSAL'],
-  REFUSE: ['READY_FOR_DECISION', 'INTENDED_REFUSAL'],
-};
-const REASON_REQUIRED: ExemptionAction[] = ['ANNOUNCE_INTENDED_REFUSAL', 'GRANT', 'REFUSE'];
 
 interface ExemptionRow {
   id: string;
@@ -202,7 +192,7 @@ export class ExemptionsService {
 
   /** A DUO action on the workflow; an action the current status does not allow is a 422. */
   async act(actor: Actor, id: string, dto: ExemptionActionDto): Promise<ExemptionResponse> {
-    if (REASON_REQUIRED.includes(dto.action) && !dto.reason) {
+    if (EXEMPTION_TRANSITIONS[dto.action].reasonRequired && !dto.reason) {
       throw new ValidationProblem([{ name: 'reason', reason: `reason is required for ${dto.action}` }]);
     }
     if (dto.action === 'RECORD_LEARNER_EVIDENCE' && dto.verified === undefined) {
@@ -217,7 +207,8 @@ export class ExemptionsService {
     }
     await this.dataSource.transaction(async (manager) => {
       const exemption = await this.workflow.lock(manager, id);
-      if (!ALLOWED_FROM[dto.action].includes(exemption.status)) {
+      const status = exemptionTransition(exemption.status, dto.action, dto.verified);
+      if (!status) {
         throw new RuleViolationProblem(
           `${dto.action} is not allowed while the exemption is ${exemption.status}.`,
           'action',
@@ -227,7 +218,7 @@ export class ExemptionsService {
         await this.requireAgiConditions(manager, exemption);
       await this.workflow.step(manager, actor, exemption, {
         action: dto.action,
-        status: nextStatus(dto),
+        status,
         reason: dto.reason ?? null,
         ...(dto.verified !== undefined ? { details: { verified: dto.verified } } : {}),
       });
@@ -486,20 +477,5 @@ export class ExemptionsService {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
-  }
-}
-
-function nextStatus(dto: ExemptionActionDto): ExemptionStatus {
-  switch (dto.action) {
-    case 'REQUEST_LEARNER_EVIDENCE':
-      return 'AWAITING_LEARNER_EVIDENCE';
-    case 'RECORD_LEARNER_EVIDENCE':
-      return dto.verified ? 'READY_FOR_DECISION' : 'INTENDED_REFUSAL';
-    case 'ANNOUNCE_INTENDED_REFUSAL':
-      return 'INTENDED_REFUSAL';
-    case 'GRANT':
-      return 'GRANTED';
-    case 'REFUSE':
-      return 'REFUSED';
   }
 }

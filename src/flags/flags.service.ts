@@ -8,7 +8,6 @@ import { amsterdamToday } from '../common/calendar';
 import {
   ConflictProblem,
   ForbiddenProblem,
-  NotFoundProblem,
   RuleViolationProblem,
   ValidationProblem,
 } from '../common/errors/problems';

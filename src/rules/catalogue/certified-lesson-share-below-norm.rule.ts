@@ -1,5 +1,5 @@
 import { defineRule, number, parameter } from './rule-definition';
-import { countingTeacher, day, record } from './shared-sql';
+import { countingTeacher, record } from './shared-sql';
 
 export const certifiedLessonShareBelowNorm = defineRule({
   code: 'CERTIFIED_LESSON_SHARE_BELOW_NORM',

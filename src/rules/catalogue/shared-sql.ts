@@ -5,7 +5,7 @@
  * never user input.
  */
 import { EXAM_COMPONENTS, EXAM_LEVELS } from '../../common/vocabulary';
-import { InScope, NO_SCHOOL, RuleDefinition, RuleScope } from './rule-definition';
+import { InScope, RuleDefinition, RuleScope } from './rule-definition';
 
 /** A rule's two statements (see RuleDefinition). */
 export type RuleSql = Pick<RuleDefinition, 'candidates' | 'fired'>;
