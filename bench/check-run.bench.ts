@@ -24,11 +24,12 @@ import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import { startWorker } from '../jobs/bootstrap-worker';
 import { CheckRunsService } from '../src/checks/check-runs.service';
-import { RULE_QUERIES } from '../src/checks/rule-queries';
+import { ruleOf } from '../src/rules/catalogue';
+import { FULL_RUN } from '../src/rules/catalogue/rule-definition';
 import { SYSTEM_ACTOR } from '../src/common/auth/actor';
 import { AppConfig, loadConfig } from '../src/config/app-config';
 import { PendingChecks } from '../src/queue/pending-checks';
-import { RuleCode } from '../src/rules/rule-catalogue';
+import { RuleCode } from '../src/common/vocabulary';
 import {
   BENCH_ENV,
   loadNationalDataset,
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     for (const rule of rules) {
       const started = Date.now();
       await db.query(
-        `INSERT INTO straight_fired SELECT $3, f.* FROM (${RULE_QUERIES[rule.code].fired(() => 'TRUE')}) f WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL`,
+        `INSERT INTO straight_fired SELECT $3, f.* FROM (${ruleOf(rule.code).fired(FULL_RUN)}) f WHERE $1::jsonb IS NOT NULL AND $2::text IS NOT NULL`,
         [rule.parameters, rule.severity, rule.code],
       );
       straightPerRule[rule.code] = seconds(started);

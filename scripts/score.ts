@@ -67,7 +67,6 @@ async function scoreSeed(seed: number, index: number, options: Options): Promise
       users = await signInDemoUsers(baseUrl, config.admin);
     } else {
       const loaded = await loadThroughApi(dataset, baseUrl, config.admin, progress);
-      if (loaded.missing.length > 0) progress(`NOT BUILT YET, not loaded: ${loaded.missing.join(', ')}`);
       declarationKeys = new Map([...loaded.declarationIds].map(([key, id]) => [id, key]));
       users = loaded;
     }

@@ -81,6 +81,34 @@ describe('checks on lessons and attendance', () => {
         'GROUP_SIZE_LENIENCY applies on that date, so the severity is LOW',
       );
     });
+    it('gives a route the stored routeMaxima leaves out its catalogue default, in the check, the group API and the compliance report alike', async () => {
+      const [{ parameters }] = await t.sql<{ parameters: object }>(
+        `SELECT parameters FROM rules WHERE code = 'GROUP_SIZE_EXCEEDED'`,
+      );
+      await t.sql(
+        `UPDATE rules SET parameters = '{"routeMaxima": {"B1": 16}}' WHERE code = 'GROUP_SIZE_EXCEEDED'`,
+      );
+      try {
+        const s = await school({ route: 'ALFA' });
+        const over = await s.lesson('2024-09-02T09:00:00+02:00', '2024-09-02T10:00:00+02:00', bsns(13));
+        const found = await flagsOn(t, auditor, 'GROUP_SIZE_EXCEEDED', over.id);
+        expect(found).toHaveLength(1);
+        expect(found[0].evidence).toMatchObject({ attendees: 13, maximum: 12, routeMaximum: 12 });
+        const group = await t.http
+          .get(`/api/v1/groups/${s.group.id}`)
+          .set(...bearer(auditor))
+          .expect(200);
+        expect(group.body.maxSize).toBe(12);
+        const report = await t.http
+          .get(`/api/v1/reports/schools/${s.school.id}/compliance`)
+          .query({ from: '2024-09-01', to: '2024-09-30' })
+          .set(...bearer(auditor))
+          .expect(200);
+        expect(report.body.months[0].lessonsOverMaxGroupSize).toBe(1);
+      } finally {
+        await t.sql(`UPDATE rules SET parameters = $1 WHERE code = 'GROUP_SIZE_EXCEEDED'`, [parameters]);
+      }
+    });
   });
 
   describe('LEARNER_DOUBLE_BOOKED', () => {

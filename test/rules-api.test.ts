@@ -1,5 +1,6 @@
 import { checksSettled, flagsOn, waitForCheckRun } from './support/checks';
 import { newDeclaration, newSchoolWithUser, validBsn } from './support/factories';
+import { seedRules } from '../src/rules/catalogue/seed-rules';
 import { bearer, TestApp, TestUser } from './support/test-app';
 
 const API = '/api/v1';
@@ -157,5 +158,39 @@ describe('rules', () => {
       [flag.id],
     );
     expect(events.map((e) => e.action)).toEqual(['RAISED', 'WITHDRAWN', 'REOPENED']);
+  });
+
+  it('seeds the rules table from the catalogue: a missing rule row comes back with its defaults, a changed one is left alone', async () => {
+    await t.sql(`DELETE FROM rules WHERE code = 'LOAN_LIMIT_EXCEEDED'`);
+    await t.sql(
+      `UPDATE rules SET severity = 'LOW', parameters = '{"capCents": 1}', description = 'stale' WHERE code = 'QUARTERLY_CAP_EXCEEDED'`,
+    );
+    await seedRules(t.dataSource.manager);
+    const rows = await t.sql<{
+      code: string;
+      severity: string;
+      enabled: boolean;
+      parameters: object;
+      description: string;
+    }>(
+      `SELECT code, severity, enabled, parameters, description FROM rules WHERE code IN ('LOAN_LIMIT_EXCEEDED','QUARTERLY_CAP_EXCEEDED') ORDER BY code`,
+    );
+    expect(rows).toEqual([
+      {
+        code: 'LOAN_LIMIT_EXCEEDED',
+        severity: 'HIGH',
+        enabled: true,
+        parameters: {},
+        description: "DUO payments for the learner exceed the learner's loan limit.",
+      },
+      {
+        code: 'QUARTERLY_CAP_EXCEEDED',
+        severity: 'LOW',
+        enabled: true,
+        parameters: { capCents: 1 },
+        description: 'DUO payments for the learner in a calendar quarter, over all schools, exceed capCents.',
+      },
+    ]);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM rules`)).toEqual([{ n: 18 }]);
   });
 });

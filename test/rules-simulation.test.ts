@@ -2,7 +2,10 @@ import { checksSettled, flagsOn, waitForCheckRun } from './support/checks';
 import {
   newContract,
   newDeclaration,
+  newGroup,
+  newLesson,
   newSchoolWithUser,
+  newTeacher,
   SchoolWithUser,
   validBsn,
 } from './support/factories';
@@ -127,6 +130,45 @@ describe('rule simulation', () => {
       wouldChangeSeverity: 0,
       examples: [],
     });
+  });
+
+  it('shows exactly the lessons a route maximum lowered by one would flag, and writes nothing', async () => {
+    const group = await newGroup(t, s.schoolUser, { route: 'ALFA' });
+    const teacher = await newTeacher(t, s.schoolUser);
+    const lesson = (day: string, attendees: number) =>
+      newLesson(t, s.schoolUser, {
+        groupCode: group.code,
+        teacherReference: teacher.reference,
+        startsAt: `2024-10-${day}T09:00:00+02:00`,
+        endsAt: `2024-10-${day}T10:00:00+02:00`,
+        attendeeBsns: Array.from({ length: attendees }, (_, i) => validBsn(8200 + i)),
+      });
+    const atMaximum = await lesson('01', 12);
+    await lesson('02', 11);
+    await checksSettled(t);
+    const before = await t.sql(
+      `SELECT (SELECT count(*) FROM flags)::int AS flags, (SELECT count(*) FROM flag_events)::int AS events,
+              (SELECT parameters::text FROM rules WHERE code = 'GROUP_SIZE_EXCEEDED') AS parameters`,
+    );
+    const lowered = await simulate(
+      { parameters: { routeMaxima: { ALFA: 11 } } },
+      auditor,
+      'GROUP_SIZE_EXCEEDED',
+    ).expect(200);
+    expect(lowered.body).toMatchObject({ wouldRaise: 1, wouldWithdraw: 0, wouldChangeSeverity: 0 });
+    expect(lowered.body.rule.parameters.routeMaxima).toMatchObject({ ALFA: 11, B1: 16 });
+    expect(lowered.body.examples).toHaveLength(1);
+    expect(lowered.body.examples[0]).toMatchObject({
+      change: 'RAISE',
+      subjectType: 'LESSON',
+      subjectId: atMaximum.id,
+    });
+    expect(
+      await t.sql(
+        `SELECT (SELECT count(*) FROM flags)::int AS flags, (SELECT count(*) FROM flag_events)::int AS events,
+              (SELECT parameters::text FROM rules WHERE code = 'GROUP_SIZE_EXCEEDED') AS parameters`,
+      ),
+    ).toEqual(before);
   });
 
   it('validates the change as PATCH does (400 naming the field), 404 for an unknown rule, AUDITOR and ADMIN only', async () => {

@@ -3,8 +3,7 @@
  * an auditor registers the schools and their keurmerk history, each school submits its teachers,
  * groups, contracts, lessons (CSV import, plus single lessons), invoices and declarations, DUO imports
  * loan accounts, payments and exam results, closed schools are closed and DUO registers the presented
- * declarations. Features another engineer has not built yet are reported
- * as missing rather than crashing the load.
+ * declarations. Every endpoint it uses exists: any failure fails the load.
  */
 import { Api, ApiError, inPool, pollUntil } from '../lib/api-client';
 import { Dataset, declarationKey, LessonSpec, PresentedSpec, SchoolSpec } from './dataset';
@@ -32,8 +31,6 @@ export interface LoadedDataset {
   declarationIds: Map<string, string>;
   /** The exemption request DUO registered for each presented declaration, in the data set's order. */
   presented: PresentedExemption[];
-  /** What could not be loaded because its endpoint is not there (yet). */
-  missing: string[];
 }
 
 /** A presented declaration's exemption request as registered: what the register said, and where step 3 sent it. */
@@ -62,15 +59,6 @@ export async function loadThroughApi(
     schools: new Map(),
     declarationIds: new Map(),
     presented: [],
-    missing: [],
-  };
-  const optional = async (what: string, work: () => Promise<void>): Promise<void> => {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof ApiError && error.routeMissing)) throw error;
-      if (!loaded.missing.includes(what)) loaded.missing.push(what);
-    }
   };
 
   // Schools, their keurmerk history and measures (auditor), and a user per school (admin).
@@ -94,52 +82,36 @@ export async function loadThroughApi(
   // What each school submits, in the order a school would.
   await inPool(dataset.schools, 2, async (school) => {
     const api = (loaded.schools.get(school.kvkNumber) as { api: Api }).api;
-    await optional('teachers (POST /teachers)', () =>
-      inPool(school.teachers, 4, (t) => api.post('/teachers', t)).then(() => undefined),
+    await inPool(school.teachers, 4, (t) => api.post('/teachers', t));
+    await inPool(school.groups, 4, (g) => api.post('/groups', g));
+    await inPool(school.contracts, 6, (c) => api.post('/contracts', c));
+    await importLessons(api, school);
+    await inPool(
+      school.lessons.filter((l) => l.single),
+      4,
+      (l) => api.post('/lessons', lessonBody(l)),
     );
-    await optional('groups (POST /groups)', () =>
-      inPool(school.groups, 4, (g) => api.post('/groups', g)).then(() => undefined),
-    );
-    await optional('contracts (POST /contracts)', () =>
-      inPool(school.contracts, 6, (c) => api.post('/contracts', c)).then(() => undefined),
-    );
-    await optional('lesson imports (POST /lessons/imports)', () => importLessons(api, school));
-    await optional('lessons (POST /lessons)', () =>
-      inPool(
-        school.lessons.filter((l) => l.single),
-        4,
-        (l) => api.post('/lessons', lessonBody(l)),
-      ).then(() => undefined),
-    );
-    await optional('invoices (POST /invoices)', () =>
-      inPool(school.invoices, 6, ({ learnerBsn: _, ...invoice }) => api.post('/invoices', invoice)).then(
-        () => undefined,
-      ),
-    );
+    await inPool(school.invoices, 6, ({ learnerBsn: _, ...invoice }) => api.post('/invoices', invoice));
   });
   log(
     `teachers, groups, contracts, ${count(dataset, (s) => s.lessons.length)} lessons, ${count(dataset, (s) => s.invoices.length)} invoices`,
   );
 
   // DUO's loan accounts and payments.
-  await optional('DUO imports (POST /duo/imports)', async () => {
-    await waitForImport(
-      duo,
-      await duo.postCsv<{ id: string }>('/duo/imports?type=loan-accounts', loanAccountsCsv(dataset)),
-      'loan accounts',
-    );
-    await waitForImport(
-      duo,
-      await duo.postCsv<{ id: string }>('/duo/imports?type=payments', paymentsCsv(dataset)),
-      'payments',
-    );
-  });
-  await optional('DUO exam results (POST /duo/imports?type=exam-results)', async () =>
-    waitForImport(
-      duo,
-      await duo.postCsv<{ id: string }>('/duo/imports?type=exam-results', examResultsCsv(dataset)),
-      'exam results',
-    ),
+  await waitForImport(
+    duo,
+    await duo.postCsv<{ id: string }>('/duo/imports?type=loan-accounts', loanAccountsCsv(dataset)),
+    'loan accounts',
+  );
+  await waitForImport(
+    duo,
+    await duo.postCsv<{ id: string }>('/duo/imports?type=payments', paymentsCsv(dataset)),
+    'payments',
+  );
+  await waitForImport(
+    duo,
+    await duo.postCsv<{ id: string }>('/duo/imports?type=exam-results', examResultsCsv(dataset)),
+    'exam results',
   );
   log(
     `DUO: ${dataset.loanAccounts.length} loan accounts, ${dataset.payments.length} payments, ${dataset.examResults.length} exam results`,
@@ -148,11 +120,9 @@ export async function loadThroughApi(
   // Hours declarations last: the checks then see every record they rest on.
   await inPool(dataset.schools, 2, async (school) => {
     const api = (loaded.schools.get(school.kvkNumber) as { api: Api }).api;
-    await optional('hours declarations (POST /hours-declarations)', async () => {
-      await inPool(school.declarations, 4, async (d) => {
-        const { id } = await api.post<{ id: string }>('/hours-declarations', d);
-        loaded.declarationIds.set(declarationKey(school.kvkNumber, d), id);
-      });
+    await inPool(school.declarations, 4, async (d) => {
+      const { id } = await api.post<{ id: string }>('/hours-declarations', d);
+      loaded.declarationIds.set(declarationKey(school.kvkNumber, d), id);
     });
   });
   log(`${loaded.declarationIds.size} hours declarations`);
@@ -166,30 +136,28 @@ export async function loadThroughApi(
         closedOn: school.closedOn,
       },
     );
-  await optional('presented declarations (POST /exemptions)', async () => {
-    for (const { story, learnerBsn, paper } of dataset.presented) {
-      const created = await duo.post<{
-        id: string;
-        status: string;
-        presentedDeclarations: Pick<PresentedExemption, 'declarationId' | 'match'>[];
-      }>('/exemptions', {
-        learnerBsn,
-        grounds: 'MEDICAL',
-        presentedDeclarations: [paper],
-      });
-      const { schoolKvk, ...declaration } = paper;
-      const [{ declarationId, match }] = created.presentedDeclarations;
-      loaded.declarationIds.set(declarationKey(schoolKvk, { learnerBsn, ...declaration }), declarationId);
-      loaded.presented.push({
-        story,
-        schoolKvk,
-        exemptionId: created.id,
-        declarationId,
-        match,
-        status: created.status,
-      });
-    }
-  });
+  for (const { story, learnerBsn, paper } of dataset.presented) {
+    const created = await duo.post<{
+      id: string;
+      status: string;
+      presentedDeclarations: Pick<PresentedExemption, 'declarationId' | 'match'>[];
+    }>('/exemptions', {
+      learnerBsn,
+      grounds: 'MEDICAL',
+      presentedDeclarations: [paper],
+    });
+    const { schoolKvk, ...declaration } = paper;
+    const [{ declarationId, match }] = created.presentedDeclarations;
+    loaded.declarationIds.set(declarationKey(schoolKvk, { learnerBsn, ...declaration }), declarationId);
+    loaded.presented.push({
+      story,
+      schoolKvk,
+      exemptionId: created.id,
+      declarationId,
+      match,
+      status: created.status,
+    });
+  }
   if (dataset.presented.length > 0) log(`${dataset.presented.length} presented declarations`);
   return loaded;
 }

@@ -4,7 +4,7 @@
  */
 import type { ExamComponent, ExamLevel } from '../../src/duo/exam-levels';
 import type { Severity, SubjectType } from '../../src/flags/flag.entity';
-import { RULE_CODES, RuleCode } from '../../src/rules/rule-catalogue';
+import { RULE_CODES, RuleCode } from '../../src/common/vocabulary';
 import type { Day, Period } from './calendar';
 
 export type Route = 'B1' | 'Z' | 'ALFA' | 'ONDERWIJS' | 'WI2013';

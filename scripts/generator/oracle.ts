@@ -4,6 +4,7 @@
  * the data implies exactly those flags (no accidental extra), so the scorecard can demand 1.0/1.0.
  */
 import { EXAM_LEVELS, ExamComponent } from '../../src/duo/exam-levels';
+import { CATALOGUE, defaultParameters } from '../../src/rules/catalogue';
 import { addDays, addMonths, Day, Period, quarterOf } from './calendar';
 import {
   ContractSpec,
@@ -19,22 +20,22 @@ import {
   MeasureKind,
   paymentKey,
   Route,
+  RuleCode,
   SchoolSpec,
   Severity,
 } from './dataset';
 
-export const ROUTE_MAXIMA: Record<Route, number> = { B1: 16, Z: 16, ALFA: 12, ONDERWIJS: 16, WI2013: 16 };
-export const QUARTERLY_CAP_CENTS = 200_000;
-const NORM = 0.8;
-const MINIMUM_LESSONS = 20;
+/** The severity a rule raises with by default (the generated data set runs with the catalogue's settings). */
+const defaultSeverity = (rule: RuleCode): Severity => CATALOGUE[rule].defaultSeverity;
+
+// The rules' default parameters, from the catalogue (the generated data set runs with them).
+export const ROUTE_MAXIMA: Record<Route, number> = defaultParameters('GROUP_SIZE_EXCEEDED').routeMaxima;
+export const QUARTERLY_CAP_CENTS = defaultParameters('QUARTERLY_CAP_EXCEEDED').capCents;
+const { norm: NORM, minimumLessons: MINIMUM_LESSONS } = defaultParameters(
+  'CERTIFIED_LESSON_SHARE_BELOW_NORM',
+);
 const EXPERIENCED_QUALIFICATIONS = ['DUTCH', 'MODERN_FOREIGN_LANGUAGE', 'PABO', 'OUTDATED_NT2'];
-/** RESULTS_BELOW_REGISTERED_HOURS' default parameters (the migration's). */
-export const RESULTS_RULE = {
-  minimumHours: 400,
-  windowMonths: 6,
-  expectedLevel: 'A2',
-  minimumComponents: 3,
-} as const;
+export const RESULTS_RULE = defaultParameters('RESULTS_BELOW_REGISTERED_HOURS');
 
 /** The window of exam results a declaration ending on `periodEnd` is compared with: the day after, to windowMonths later. */
 export const examWindow = (periodEnd: Day): Period => ({
@@ -117,12 +118,18 @@ export class AttendanceIndex {
 
 /**
  * DECLARATION_WITHOUT_DUO_CONTRACT's severity (DOMAIN.md "Contracts known at DUO") from the school's contracts with
- * the learner overlapping the period: none HIGH, a DUO_LOAN one MEDIUM, all SELF or MUNICIPALITY LOW.
+ * the learner overlapping the period: none its severity (HIGH), a DUO_LOAN one at most MEDIUM, all SELF or
+ * MUNICIPALITY LOW.
  */
 export function withoutDuoContractSeverity(contracts: ContractSpec[], period: Period): Severity {
   const overlapping = contracts.filter((c) => overlaps({ from: c.startDate, to: c.endDate }, period));
-  if (overlapping.length === 0) return 'HIGH';
-  return overlapping.some((c) => c.funding === 'DUO_LOAN') ? 'MEDIUM' : 'LOW';
+  const configured = defaultSeverity('DECLARATION_WITHOUT_DUO_CONTRACT');
+  if (overlapping.length === 0) return configured;
+  return overlapping.some((c) => c.funding === 'DUO_LOAN')
+    ? configured === 'HIGH'
+      ? 'MEDIUM'
+      : configured
+    : 'LOW';
 }
 
 /** The register's declaration a presented one matches: same learner, purpose, period, hours and issue date. */
@@ -139,7 +146,8 @@ const samePaper = (
   d.issuedOn === paper.issuedOn;
 
 export function evaluateRules(
-  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'> & Partial<Pick<Dataset, 'presented'>>,
+  data: Pick<Dataset, 'schools' | 'payments' | 'loanAccounts' | 'examResults'> &
+    Partial<Pick<Dataset, 'presented'>>,
 ): ExpectedFlag[] {
   const flags: ExpectedFlag[] = [];
   const raise = (
@@ -179,7 +187,7 @@ export function evaluateRules(
         raise({
           ...base,
           rule: 'DECLARED_HOURS_EXCEED_ATTENDANCE',
-          severity: 'HIGH',
+          severity: defaultSeverity('DECLARED_HOURS_EXCEED_ATTENDANCE'),
           why: `declared ${d.hours} h, attended ${attended} h`,
         });
       const contracted = contractsOf(d.learnerBsn)
@@ -189,14 +197,14 @@ export function evaluateRules(
         raise({
           ...base,
           rule: 'DECLARED_HOURS_EXCEED_CONTRACT',
-          severity: 'MEDIUM',
+          severity: defaultSeverity('DECLARED_HOURS_EXCEED_CONTRACT'),
           why: `declared ${d.hours} h, contracted ${contracted} h`,
         });
       if (invalidIn(period))
         raise({
           ...base,
           rule: 'DECLARATION_OUTSIDE_KEURMERK',
-          severity: 'HIGH',
+          severity: defaultSeverity('DECLARATION_OUTSIDE_KEURMERK'),
           why: 'the school held no valid keurmerk on some day of the period',
         });
       const below = componentsBelow(examResultsOf.get(d.learnerBsn) ?? [], examWindow(d.periodEnd));
@@ -204,7 +212,7 @@ export function evaluateRules(
         raise({
           ...base,
           rule: 'RESULTS_BELOW_REGISTERED_HOURS',
-          severity: 'MEDIUM',
+          severity: defaultSeverity('RESULTS_BELOW_REGISTERED_HOURS'),
           why: `declared ${d.hours} h; below ${RESULTS_RULE.expectedLevel} on ${below} components soon after`,
         });
     }
@@ -223,7 +231,7 @@ export function evaluateRules(
         if (hours > contract.hours || cents > contract.priceCents)
           raise({
             rule: 'INVOICE_EXCEEDS_CONTRACT',
-            severity: 'MEDIUM',
+            severity: defaultSeverity('INVOICE_EXCEEDS_CONTRACT'),
             schoolKvk: kvk,
             subjectType: 'INVOICE',
             subjectKey: invoiceKey(kvk, invoice.invoiceNumber),
@@ -242,14 +250,14 @@ export function evaluateRules(
         raise({
           ...base,
           rule: 'INVOICED_HOURS_EXCEED_ATTENDANCE',
-          severity: 'HIGH',
+          severity: defaultSeverity('INVOICED_HOURS_EXCEED_ATTENDANCE'),
           why: `invoiced ${invoice.hours} h, attended ${attended} h`,
         });
       if (invalidIn({ from: invoice.periodStart, to: invoice.periodEnd }))
         raise({
           ...base,
           rule: 'INVOICE_OUTSIDE_KEURMERK',
-          severity: 'HIGH',
+          severity: defaultSeverity('INVOICE_OUTSIDE_KEURMERK'),
           why: 'the school held no valid keurmerk on some day of the invoice period',
         });
       const paid = paymentsByInvoice.get(invoiceKey(kvk, invoice.invoiceNumber)) ?? [];
@@ -257,7 +265,7 @@ export function evaluateRules(
         raise({
           ...base,
           rule: 'INVOICE_AMOUNT_MISMATCH',
-          severity: 'MEDIUM',
+          severity: defaultSeverity('INVOICE_AMOUNT_MISMATCH'),
           why: `invoiced ${invoice.amountCents} cents, DUO paid another amount`,
         });
     }
@@ -271,7 +279,9 @@ export function evaluateRules(
       if (lesson.attendeeBsns.length > maximum)
         raise({
           rule: 'GROUP_SIZE_EXCEEDED',
-          severity: measureValid(school, 'GROUP_SIZE_LENIENCY', lesson.date) ? 'LOW' : 'MEDIUM',
+          severity: measureValid(school, 'GROUP_SIZE_LENIENCY', lesson.date)
+            ? 'LOW'
+            : defaultSeverity('GROUP_SIZE_EXCEEDED'),
           schoolKvk: kvk,
           subjectType: 'LESSON',
           subjectKey: lessonKey(kvk, lesson),
@@ -282,7 +292,7 @@ export function evaluateRules(
       for (const lesson of [a, b])
         raise({
           rule: 'TEACHER_DOUBLE_BOOKED',
-          severity: 'HIGH',
+          severity: defaultSeverity('TEACHER_DOUBLE_BOOKED'),
           schoolKvk: kvk,
           subjectType: 'LESSON',
           subjectKey: lessonKey(kvk, lesson),
@@ -301,7 +311,7 @@ export function evaluateRules(
       const sorted = [...new Set(days)].sort();
       raise({
         rule: 'ATTENDANCE_WITHOUT_CONTRACT',
-        severity: 'MEDIUM',
+        severity: defaultSeverity('ATTENDANCE_WITHOUT_CONTRACT'),
         schoolKvk: kvk,
         subjectType: 'LEARNER',
         subjectKey: learnerKey(kvk, bsn),
@@ -339,7 +349,7 @@ export function evaluateRules(
       );
       raise({
         rule: 'CERTIFIED_LESSON_SHARE_BELOW_NORM',
-        severity: deferred ? 'LOW' : 'HIGH',
+        severity: deferred ? 'LOW' : defaultSeverity('CERTIFIED_LESSON_SHARE_BELOW_NORM'),
         schoolKvk: kvk,
         subjectType: 'SCHOOL_YEAR',
         subjectKey: kvk,
@@ -362,7 +372,7 @@ export function evaluateRules(
       doubleBooked.add(key);
       raise({
         rule: 'LEARNER_DOUBLE_BOOKED',
-        severity: 'HIGH',
+        severity: defaultSeverity('LEARNER_DOUBLE_BOOKED'),
         schoolKvk: lesson.kvk,
         subjectType: 'LESSON',
         subjectKey: key,
@@ -375,7 +385,7 @@ export function evaluateRules(
     if (!invoiceNumbers.has(invoiceKey(payment.schoolKvk, payment.invoiceNumber)))
       raise({
         rule: 'PAYMENT_WITHOUT_INVOICE',
-        severity: 'HIGH',
+        severity: defaultSeverity('PAYMENT_WITHOUT_INVOICE'),
         schoolKvk: data.schools.some((s) => s.kvkNumber === payment.schoolKvk) ? payment.schoolKvk : null,
         subjectType: 'DUO_PAYMENT',
         subjectKey: paymentKey(payment.schoolKvk, payment.invoiceNumber),
@@ -394,7 +404,7 @@ export function evaluateRules(
     const [bsn, from, to] = key.split(' ');
     raise({
       rule: 'QUARTERLY_CAP_EXCEEDED',
-      severity: 'MEDIUM',
+      severity: defaultSeverity('QUARTERLY_CAP_EXCEEDED'),
       schoolKvk: null,
       subjectType: 'LEARNER',
       subjectKey: learnerKey(null, bsn),
@@ -409,7 +419,7 @@ export function evaluateRules(
     if (limit !== undefined && cents > limit)
       raise({
         rule: 'LOAN_LIMIT_EXCEEDED',
-        severity: 'HIGH',
+        severity: defaultSeverity('LOAN_LIMIT_EXCEEDED'),
         schoolKvk: null,
         subjectType: 'LEARNER',
         subjectKey: learnerKey(null, bsn),
@@ -432,7 +442,7 @@ export function evaluateRules(
     raise({
       ...base,
       rule: 'PRESENTED_DECLARATION_NOT_REGISTERED',
-      severity: 'HIGH',
+      severity: defaultSeverity('PRESENTED_DECLARATION_NOT_REGISTERED'),
       why: school
         ? "presented, not in the school's register"
         : 'presented in the name of a KvK that is no school',

@@ -9,15 +9,6 @@ export class ApiError extends Error {
   ) {
     super(`${method} ${path} answered ${status}: ${JSON.stringify(body).slice(0, 600)}`);
   }
-
-  /** The route does not exist (yet): the feature is not built, as opposed to a record not found. */
-  get routeMissing(): boolean {
-    const detail = (this.body as { detail?: unknown } | null)?.detail;
-    return (
-      // the problem filter renders Nest's unknown-route 404 as "No such resource."
-      this.status === 404 && detail === 'No such resource.'
-    );
-  }
 }
 
 export interface Page<T> {

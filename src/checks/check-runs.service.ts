@@ -7,7 +7,7 @@ import { NotFoundProblem, RuleViolationProblem } from '../common/errors/problems
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { defaultJobOptions, JobContext, JobName, queueOfJob } from '../queue/job-catalogue';
 import { redisOptions } from '../queue/redis';
-import { CROSS_SCHOOL_RULES, RULE_CODES, RuleCode } from '../rules/rule-catalogue';
+import { CROSS_SCHOOL_RULES, RULE_CODES, RuleCode } from '../rules/catalogue';
 import { CheckRunResponse } from './check-runs.dto';
 import { CheckOutcome, ChecksEngine } from './checks-engine.service';
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module';
 import { CheckRunsController } from './check-runs.controller';
 import { CheckRunsService } from './check-runs.service';
 import { ChecksEngine } from './checks-engine.service';
@@ -7,6 +8,7 @@ import { RuleSimulator } from './rule-simulator';
 
 /** The checks: the rules engine, the pending-checks outbox processor, check runs and rule simulations. */
 @Module({
+  imports: [FlagsModule],
   controllers: [CheckRunsController],
   providers: [ChecksEngine, PendingChecksProcessor, CheckRunsService, RuleSimulator],
   exports: [ChecksEngine, PendingChecksProcessor, CheckRunsService, RuleSimulator],

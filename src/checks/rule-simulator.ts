@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Severity, SubjectType } from '../flags/flag.entity';
-import { ActiveRule } from '../rules/rule-catalogue';
-import { LIVE } from './checks-engine.service';
-import { RULE_QUERIES } from './rule-queries';
+import { LIVE, Severity, SubjectType } from '../common/vocabulary';
+import { ruleOf, withDefaults } from '../rules/catalogue';
+import { ActiveRule, FULL_RUN } from '../rules/catalogue/rule-definition';
 
 export type SimulatedChange = 'RAISE' | 'WITHDRAW' | 'SEVERITY';
 
@@ -46,7 +45,7 @@ export class RuleSimulator {
     })[] = await manager.query(
       `WITH fired AS (
          SELECT DISTINCT ON (subject_id, school_id, period_from, period_to) *
-         FROM (${RULE_QUERIES[rule.code].fired(() => 'TRUE')}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
+         FROM (${ruleOf(rule.code).fired(FULL_RUN)}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          -- a disabled rule fires nothing; (the other two type the parameters for rules that ignore them)
          WHERE $6::boolean AND $1::jsonb IS NOT NULL AND $2::text IS NOT NULL
          ORDER BY subject_id, school_id, period_from, period_to),
@@ -75,7 +74,14 @@ export class RuleSimulator {
               severity, explanation
        FROM ranked WHERE turn <= $5
        ORDER BY turn, change`,
-      [rule.parameters, rule.severity, rule.code, rule.subjectType, MAX_EXAMPLES, rule.enabled],
+      [
+        withDefaults(rule.code, rule.parameters),
+        rule.severity,
+        rule.code,
+        rule.subjectType,
+        MAX_EXAMPLES,
+        rule.enabled,
+      ],
     );
     const total = (change: string) => rows.find((row) => row.change === change)?.total ?? 0;
     return {

@@ -8,13 +8,15 @@ import {
 import { EXEMPTION_ACTIONS, PRESENTED_MATCHES } from '../exemptions/exemptions.dto';
 import { FLAG_EVENT_ACTIONS, FLAG_STATUSES, SEVERITIES, SUBJECT_TYPES } from '../flags/flag.entity';
 import { DECISION_OUTCOMES } from '../flags/flags.dto';
-import { ROUTES } from '../groups/route-maximum';
 import { DECLARATION_PURPOSES, DECLARATION_SOURCES } from '../hours-declarations/hours-declaration.entity';
 import { IMPORT_KINDS } from '../imports/import.entity';
 import { LESSON_MODES } from '../lessons/lesson.entity';
-import { RULE_CODES } from '../rules/rule-catalogue';
+import { ROUTES, RULE_CODES } from '../common/vocabulary';
 import { INSPECTION_KINDS, INSPECTION_OUTCOMES } from '../inspections/inspection.entity';
-import { APPLICATION_KINDS, APPLICATION_STATUSES } from '../keurmerk-applications/keurmerk-application.entity';
+import {
+  APPLICATION_KINDS,
+  APPLICATION_STATUSES,
+} from '../keurmerk-applications/keurmerk-application.entity';
 import { KEURMERK_EVENT_STATUSES, KEURMERK_GROUNDS, MEASURE_KINDS } from '../schools/school.entity';
 import {
   SHARE_PARTNERS,

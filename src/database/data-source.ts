@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
+import { seedRules } from '../rules/catalogue/seed-rules';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { SnakeNamingStrategy } from './naming';
 
@@ -20,13 +21,17 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataS
 
 const advisoryLockKey = 727_001; // any constant shared by every process that migrates
 
-/** Runs pending migrations under a Postgres advisory lock, so the API and worker may start together. */
+/**
+ * Runs pending migrations under a Postgres advisory lock, so the API and worker may start together; then seeds
+ * the `rules` table from the rule catalogue.
+ */
 export async function migrateWithLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [advisoryLockKey]);
     await dataSource.runMigrations({ transaction: 'each' });
+    await seedRules(dataSource.manager);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [advisoryLockKey]).catch(() => undefined);
     await runner.release();

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, isSystemActor } from '../common/auth/actor';
 import { amsterdamToday } from '../common/calendar';
 import { NotFoundProblem } from '../common/errors/problems';
-import { knownAtDuo } from '../rules/domain-sql';
+import { knownAtDuo } from '../rules/catalogue/shared-sql';
 import { Exemption, ExemptionStatus, ExemptionTimelineEntry } from './exemption.entity';
 
 /** The flags that send a declaration to its school rather than to the learner (DOMAIN.md step 3). */

@@ -10,14 +10,15 @@ import { AuditService } from '../audit/audit.service';
 import { DeclarationSource } from '../hours-declarations/hours-declaration.entity';
 import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
+import { ruleParameters } from '../rules/catalogue/rule-parameters';
 import { Exemption, ExemptionStatus } from './exemption.entity';
+import { exemptionTransition, EXEMPTION_TRANSITIONS } from './exemption-transitions';
 import { blockerReasons, declarationStanding, ExemptionWorkflow, route } from './exemption-workflow.service';
 import {
   CreateExemptionDto,
   ExemptionDeclarationView,
   PresentedDeclarationDto,
   PresentedDeclarationResponse,
-  ExemptionAction,
   ExemptionActionDto,
   ExemptionCreatedResponse,
   ExemptionResponse,
@@ -25,24 +26,10 @@ import {
   ListExemptionsQuery,
 } from './exemptions.dto';
 
-/** The rule whose parameter `confirmationDays` sets how long a school has to answer (default 28). */
-const CONFIRMATION_RULE = 'DECLARATION_WITHOUT_DUO_CONTRACT';
-const DEFAULT_CONFIRMATION_DAYS = 28;
-
 /** AGI (Wi2013): at least 600 course hours and 3 exam attempts, 4 for requests filed before 2023-04-01. */
 const AGI_MIN_HOURS = 600;
 const AGI_STRICTER_BEFORE = '2023-04-01';
 const agiRequiredAttempts = (requestedOn: string): number => (requestedOn < AGI_STRICTER_BEFORE ? 4 : 3);
-
-/** Which statuses each DUO action may be taken from (DOMAIN.md "The exemption workflow"). */
-const ALLOWED_FROM: Record<ExemptionAction, ExemptionStatus[]> = {
-  REQUEST_LEARNER_EVIDENCE: ['AWAITING_SCHOOL', 'READY_FOR_DECISION'],
-  RECORD_LEARNER_EVIDENCE: ['AWAITING_LEARNER_EVIDENCE'],
-  ANNOUNCE_INTENDED_REFUSAL: ['READY_FOR_DECISION'],
-  GRANT: ['READY_FOR_DECISION', 'INTENDED_REFUSAL'],
-  REFUSE: ['READY_FOR_DECISION', 'INTENDED_REFUSAL'],
-};
-const REASON_REQUIRED: ExemptionAction[] = ['ANNOUNCE_INTENDED_REFUSAL', 'GRANT', 'REFUSE'];
 
 interface ExemptionRow {
   id: string;
@@ -205,7 +192,7 @@ export class ExemptionsService {
 
   /** A DUO action on the workflow; an action the current status does not allow is a 422. */
   async act(actor: Actor, id: string, dto: ExemptionActionDto): Promise<ExemptionResponse> {
-    if (REASON_REQUIRED.includes(dto.action) && !dto.reason) {
+    if (EXEMPTION_TRANSITIONS[dto.action].reasonRequired && !dto.reason) {
       throw new ValidationProblem([{ name: 'reason', reason: `reason is required for ${dto.action}` }]);
     }
     if (dto.action === 'RECORD_LEARNER_EVIDENCE' && dto.verified === undefined) {
@@ -220,7 +207,8 @@ export class ExemptionsService {
     }
     await this.dataSource.transaction(async (manager) => {
       const exemption = await this.workflow.lock(manager, id);
-      if (!ALLOWED_FROM[dto.action].includes(exemption.status)) {
+      const status = exemptionTransition(exemption.status, dto.action, dto.verified);
+      if (!status) {
         throw new RuleViolationProblem(
           `${dto.action} is not allowed while the exemption is ${exemption.status}.`,
           'action',
@@ -230,7 +218,7 @@ export class ExemptionsService {
         await this.requireAgiConditions(manager, exemption);
       await this.workflow.step(manager, actor, exemption, {
         action: dto.action,
-        status: nextStatus(dto),
+        status,
         reason: dto.reason ?? null,
         ...(dto.verified !== undefined ? { details: { verified: dto.verified } } : {}),
       });
@@ -423,13 +411,9 @@ export class ExemptionsService {
     return created;
   }
 
+  /** How long a school has to answer: rule DECLARATION_WITHOUT_DUO_CONTRACT's parameter `confirmationDays`. */
   private async confirmationDays(manager: EntityManager): Promise<number> {
-    const [rule]: { days: string | null }[] = await manager.query(
-      `SELECT parameters->>'confirmationDays' AS days FROM rules WHERE code = $1`,
-      [CONFIRMATION_RULE],
-    );
-    const days = Number(rule?.days);
-    return Number.isInteger(days) && days > 0 ? days : DEFAULT_CONFIRMATION_DAYS;
+    return (await ruleParameters(manager, 'DECLARATION_WITHOUT_DUO_CONTRACT')).confirmationDays;
   }
 
   private async requireAgiConditions(manager: EntityManager, exemption: Exemption): Promise<void> {
@@ -493,20 +477,5 @@ export class ExemptionsService {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
-  }
-}
-
-function nextStatus(dto: ExemptionActionDto): ExemptionStatus {
-  switch (dto.action) {
-    case 'REQUEST_LEARNER_EVIDENCE':
-      return 'AWAITING_LEARNER_EVIDENCE';
-    case 'RECORD_LEARNER_EVIDENCE':
-      return dto.verified ? 'READY_FOR_DECISION' : 'INTENDED_REFUSAL';
-    case 'ANNOUNCE_INTENDED_REFUSAL':
-      return 'INTENDED_REFUSAL';
-    case 'GRANT':
-      return 'GRANTED';
-    case 'REFUSE':
-      return 'REFUSED';
   }
 }

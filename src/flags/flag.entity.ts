@@ -1,18 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { FlagStatus, Severity, SubjectType } from '../common/vocabulary';
 
-export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const FLAG_STATUSES = ['OPEN', 'IN_REVIEW', 'CONFIRMED', 'DISMISSED', 'WITHDRAWN'] as const;
-export type FlagStatus = (typeof FLAG_STATUSES)[number];
-export const SUBJECT_TYPES = [
-  'HOURS_DECLARATION',
-  'INVOICE',
-  'LESSON',
-  'LEARNER',
-  'SCHOOL_YEAR',
-  'DUO_PAYMENT',
-] as const;
-export type SubjectType = (typeof SUBJECT_TYPES)[number];
+export { FLAG_STATUSES, SEVERITIES, SUBJECT_TYPES } from '../common/vocabulary';
+export type { FlagStatus, Severity, SubjectType };
 
 /**
  * A record of evidence: which record, of which school (null for DUO data or learner-level facts).

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ChecksModule } from '../checks/checks.module';
 import { Flag, FlagEvent } from './flag.entity';
+import { FlagWriter } from './flag-writer';
 import { FlagsController } from './flags.controller';
 import { FlagsService } from './flags.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Flag, FlagEvent]), ChecksModule],
+  imports: [TypeOrmModule.forFeature([Flag, FlagEvent])],
   controllers: [FlagsController],
-  providers: [FlagsService],
-  exports: [FlagsService],
+  providers: [FlagsService, FlagWriter],
+  exports: [FlagsService, FlagWriter],
 })
 export class FlagsModule {}

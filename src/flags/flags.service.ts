@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { ChecksEngine } from '../checks/checks-engine.service';
 import { Actor } from '../common/auth/actor';
 import { requireVisible, schoolScope } from '../common/auth/tenancy';
 import { amsterdamToday } from '../common/calendar';
@@ -13,6 +12,7 @@ import {
   ValidationProblem,
 } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
+import { refreshDeclarationStatuses } from '../hours-declarations/declaration-statuses';
 import { User } from '../users/user.entity';
 import { Flag, FlagEvent, FlagEventAction, FlagStatus } from './flag.entity';
 import {
@@ -96,7 +96,6 @@ export class FlagsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly checks: ChecksEngine,
   ) {}
 
   async list(actor: Actor, query: ListFlagsQuery): Promise<Page<FlagResponse>> {
@@ -394,7 +393,7 @@ export class FlagsService {
     });
     // A dismissed flag may leave its declaration with nothing against it: CHECKED again.
     if (flag.subjectType === 'HOURS_DECLARATION') {
-      await this.checks.refreshDeclarationStatuses(manager, { declarationIds: [flag.subjectId] });
+      await refreshDeclarationStatuses(manager, { declarationIds: [flag.subjectId] });
     }
   }
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Route } from './route-maximum';
+import type { Route } from '../common/vocabulary';
 
 /** lesgroep; `code` is the school's own key for the group. */
 @Entity('groups')

@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsSchoolKey, SchoolFilterQuery } from '../submissions/submissions.dto';
-import { Route, ROUTES } from './route-maximum';
+import { Route, ROUTES } from '../common/vocabulary';
 
 export class CreateGroupDto {
   /** Unique per school. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/auth/actor';
 import { requireVisible } from '../common/auth/tenancy';
 import { ConflictProblem } from '../common/errors/problems';
@@ -8,7 +8,12 @@ import { Page, pageOf } from '../common/http/validators';
 import { SubmissionsService } from '../submissions/submissions.service';
 import { Group } from './group.entity';
 import { CreateGroupDto, GroupResponse, ListGroupsQuery } from './groups.dto';
-import { Route, routeMaxima } from './route-maximum';
+import { Route } from '../common/vocabulary';
+import { ruleParameters } from '../rules/catalogue/rule-parameters';
+
+/** The route maxima of rule GROUP_SIZE_EXCEEDED (an auditor's, else the catalogue's defaults). */
+const routeMaxima = async (manager: EntityManager): Promise<Record<Route, number>> =>
+  (await ruleParameters(manager, 'GROUP_SIZE_EXCEEDED')).routeMaxima;
 
 const toResponse = (g: Group, maxima: Record<Route, number>): GroupResponse => ({
   id: g.id,

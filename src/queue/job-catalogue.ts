@@ -11,7 +11,10 @@ export enum JobName {
   RunImport = 'run-import',
   /** Moves stalled exemption cases (school did not answer in time, keurmerk withdrawn, open HIGH flag) to the learner. */
   EscalateExemptions = 'escalate-exemptions',
-  /** One unit of a check run (a school, or the cross-school learner rules): a child of the run's flow. */
+  /**
+   * One unit of a check run, a child of the run's flow: one rule over everything (a run of the whole country), or
+   * for a run of one school its subjects, or the cross-school learner rules of its learners.
+   */
   CheckRunUnit = 'check-run-unit',
   /** The parent of a check run's flow: runs when every unit is done, and closes the run. */
   FinishCheckRun = 'finish-check-run',
@@ -25,7 +28,7 @@ export interface JobPayloads {
   [JobName.RunImport]: { importId: string };
   /** `asOf`: the day to measure deadlines on (YYYY-MM-DD); default today in Europe/Amsterdam. */
   [JobName.EscalateExemptions]: { asOf?: string };
-  /** `unit`: `school:<schoolId>` or `cross-school`. */
+  /** `unit`: `rule-<RULE_CODE>` (schoolIds empty), or `school` / `cross-school` (schoolIds: the one school). */
   [JobName.CheckRunUnit]: { checkRunId: string; unit: string; schoolIds: string[] };
   [JobName.FinishCheckRun]: { checkRunId: string };
   [JobName.NightlyCheckRun]: Record<string, never>;

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { countingTeacher } from '../rules/domain-sql';
+import { LIVE } from '../common/vocabulary';
+import { countingTeacher } from '../rules/catalogue/shared-sql';
 
 /** Flags in force: not yet decided. */
-const LIVE = `f.status IN ('OPEN', 'IN_REVIEW')`;
+const LIVE_FLAG = `f.status IN ${LIVE}`;
 
 export interface Dashboard {
   openPerRule: { rule: string; open: number }[];
@@ -39,7 +40,7 @@ export class DashboardService {
   async figures(today: string, year: number, weeks = 12): Promise<Dashboard> {
     const [openPerRule, raisedPerWeek, openByAge, decisionsPerRule, certifiedShare] = await Promise.all([
       this.dataSource.query(
-        `SELECT f.rule_code AS rule, count(*)::int AS open FROM flags f WHERE ${LIVE}
+        `SELECT f.rule_code AS rule, count(*)::int AS open FROM flags f WHERE ${LIVE_FLAG}
           GROUP BY f.rule_code ORDER BY open DESC, rule`,
       ),
       this.dataSource.query(
@@ -53,7 +54,7 @@ export class DashboardService {
       this.dataSource.query(
         `SELECT b.label AS bucket, count(f.id)::int AS open
            FROM unnest($2::text[], $3::int[], $4::int[]) WITH ORDINALITY b(label, low, high, n)
-           LEFT JOIN flags f ON ${LIVE}
+           LEFT JOIN flags f ON ${LIVE_FLAG}
                 AND $1::date - (f.raised_at AT TIME ZONE 'Europe/Amsterdam')::date >= b.low
                 AND (b.high IS NULL OR $1::date - (f.raised_at AT TIME ZONE 'Europe/Amsterdam')::date < b.high)
           GROUP BY b.label, b.n ORDER BY b.n`,

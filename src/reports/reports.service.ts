@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/auth/actor';
 import { RuleViolationProblem } from '../common/errors/problems';
 import { amsterdamToday } from '../common/calendar';
-import { countingTeacher, knownAtDuo } from '../rules/domain-sql';
+import { ruleParameters } from '../rules/catalogue/rule-parameters';
+import { countingTeacher, knownAtDuo } from '../rules/catalogue/shared-sql';
 import { SchoolsService } from '../schools/schools.service';
 import {
   ComplianceReport,
@@ -22,11 +23,12 @@ const ELIP_LOAN_USED_NEAR_TERM_END = 750_000;
 /** A lesson's teacher counts towards the 80% norm on its date. */
 const COUNTING_TEACHER = countingTeacher('l.school_id', 'l.lesson_date');
 
-/** The group's maximum: its own maxSize capped by the route maximum (rule GROUP_SIZE_EXCEEDED's routeMaxima; 16, ALFA 12). */
+/**
+ * The group's maximum: its own maxSize capped by the route maximum, as rule GROUP_SIZE_EXCEEDED judges it
+ * (`$4` its routeMaxima with the catalogue's defaults applied, so a route the auditor left out has its default).
+ */
 const GROUP_MAXIMUM = `least(coalesce(g.max_size, rm.route_max), rm.route_max)`;
-const ROUTE_MAXIMUM = `coalesce(
-  ((SELECT r.parameters->'routeMaxima' FROM rules r WHERE r.code = 'GROUP_SIZE_EXCEEDED')->>g.route)::int,
-  CASE g.route WHEN 'ALFA' THEN 12 ELSE 16 END)`;
+const ROUTE_MAXIMUM = `($4::jsonb->>g.route)::int`;
 
 /** Reports, each one SQL statement; the CSV form (CsvReport) flattens the same result. */
 @Injectable()
@@ -94,7 +96,12 @@ export class ReportsService {
               coalesce((SELECT sum(fs.n)::int FROM flag_stats fs WHERE fs.month = m.month), 0) AS "openFlagsTotal"
          FROM months m LEFT JOIN lesson_stats ls ON ls.month = m.month
         ORDER BY m.month`,
-      [schoolId, query.from, query.to],
+      [
+        schoolId,
+        query.from,
+        query.to,
+        (await ruleParameters(this.dataSource.manager, 'GROUP_SIZE_EXCEEDED')).routeMaxima,
+      ],
     );
     return { schoolId, from: query.from, to: query.to, months };
   }

@@ -4,11 +4,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/auth/actor';
-import { InvalidParam, NotFoundProblem, ValidationProblem } from '../common/errors/problems';
+import { NotFoundProblem } from '../common/errors/problems';
 import { CheckRunsService } from '../checks/check-runs.service';
 import { ChecksEngine } from '../checks/checks-engine.service';
 import { RuleSimulator } from '../checks/rule-simulator';
-import { RULE_CODES, RULE_PARAMETERS, RuleCode } from './rule-catalogue';
+import { RULE_CODES, RuleCode } from './catalogue';
+import { mergeParameters, validChange } from './rule-change';
 import { Rule } from './rule.entity';
 import { RuleResponse, RuleSimulationResponse, UpdatedRuleResponse, UpdateRuleDto } from './rules.dto';
 
@@ -22,33 +23,6 @@ const toResponse = (rule: Rule): RuleResponse => ({
   parameters: rule.parameters,
   updatedAt: rule.updatedAt,
 });
-
-/** Parameters that are objects (routeMaxima) are merged key by key; the rest replaced. */
-function mergeParameters(
-  current: Record<string, unknown>,
-  changes: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(changes)) {
-    const before = current[key];
-    merged[key] = typeof before === 'object' && before !== null ? { ...before, ...(value as object) } : value;
-  }
-  return merged;
-}
-
-/** The rule's code, once the change is known to fit it: 404 for an unknown rule, 400 per wrong parameter. */
-function validChange(code: string, dto: UpdateRuleDto): RuleCode {
-  if (!(RULE_CODES as readonly string[]).includes(code)) throw new NotFoundProblem('Rule');
-  const ruleCode = code as RuleCode;
-  const invalid: InvalidParam[] = Object.entries(dto.parameters ?? {}).flatMap(([key, value]) => {
-    const type = RULE_PARAMETERS[ruleCode][key];
-    if (!type) return [{ name: `parameters.${key}`, reason: `is not a parameter of ${code}` }];
-    const reason = type.validate(value);
-    return reason ? [{ name: `parameters.${key}`, reason: `${key} ${reason}` }] : [];
-  });
-  if (invalid.length > 0) throw new ValidationProblem(invalid);
-  return ruleCode;
-}
 
 /** The rule as it would read after the change. */
 const changedRule = (rule: Rule, dto: UpdateRuleDto) => ({

@@ -5,7 +5,7 @@
  */
 import type { CreateContractDto, ContractResponse } from '../../src/contracts/contracts.dto';
 import type { CreateGroupDto, GroupResponse } from '../../src/groups/groups.dto';
-import type { Route } from '../../src/groups/route-maximum';
+import type { Route } from '../../src/common/vocabulary';
 import type {
   CreateHoursDeclarationDto,
   HoursDeclarationResponse,

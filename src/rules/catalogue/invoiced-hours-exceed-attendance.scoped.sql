@@ -1,0 +1,27 @@
+-- INVOICED_HOURS_EXCEED_ATTENDANCE: a scoped run. First the candidates ($1 marked school ids uuid[], $2 marked learner ids uuid[]),
+-- which the check engine puts in check_scope; then the fired statement limited to them.
+-- Rendered from invoiced-hours-exceed-attendance.rule.ts by `npm run rules:sql`; do not edit.
+
+-- candidates
+SELECT x.id, x.school_id FROM invoices x WHERE x.school_id = ANY($1::uuid[]) OR x.learner_id = ANY($2::uuid[]);
+
+-- fired
+SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
+        format('Invoiced %s h for %s..%s; the learner attended %s h of this school''s counting lessons in that period (%s lessons)%s%s.',
+          trim_scale(x.hours::numeric)::text, to_char(x.period_start, 'YYYY-MM-DD'), to_char(x.period_end, 'YYYY-MM-DD'), trim_scale(att.hours::numeric)::text, att.lessons,
+          CASE WHEN att.remote > 0 THEN format('; %s REMOTE lessons do not count', att.remote) ELSE '' END,
+          CASE WHEN ($1::jsonb->>'toleranceHours')::numeric > 0 THEN format('; tolerance %s h', trim_scale(($1::jsonb->>'toleranceHours')::numeric::numeric)::text) ELSE '' END),
+        jsonb_build_object(
+          'records', jsonb_build_array(jsonb_build_object('type', 'INVOICE', 'id', x.id, 'schoolId', x.school_id), jsonb_build_object('type', 'LEARNER', 'id', x.learner_id, 'schoolId', x.school_id)),
+          'invoicedHours', x.hours, 'attendedHours', att.hours, 'lessons', att.lessons,
+          'remoteLessons', att.remote, 'toleranceHours', ($1::jsonb->>'toleranceHours')::numeric)
+      FROM invoices x
+      CROSS JOIN LATERAL (
+        SELECT coalesce(sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) FILTER (WHERE a.counts), 0) AS hours,
+               count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
+        FROM lesson_attendees a
+        WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
+          AND a.lesson_date BETWEEN x.period_start AND x.period_end
+          -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
+          AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
+      WHERE x.id IN (SELECT subject_id FROM check_scope WHERE rule_code = 'INVOICED_HOURS_EXCEED_ATTENDANCE') AND TRUE AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric;
