@@ -1,4 +1,7 @@
 /** Unit tests (*.spec.ts beside the code) and integration tests (test/**) against real Postgres and Redis. */
+// Dates in tests are read in UTC however jest is started (npx jest, an IDE); the workers inherit it.
+process.env.TZ = 'UTC';
+
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',

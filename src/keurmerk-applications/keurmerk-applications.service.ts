@@ -7,6 +7,7 @@ import { NotFoundProblem, RuleViolationProblem } from '../common/errors/problems
 import { Page, pageOf } from '../common/http/validators';
 import { amsterdamToday } from '../common/calendar';
 import { KeurmerkEventStatus } from '../schools/school.entity';
+import { PendingChecks } from '../queue/pending-checks';
 import { SchoolsService } from '../schools/schools.service';
 import { ApplicationKind, KeurmerkApplication } from './keurmerk-application.entity';
 import {
@@ -49,6 +50,7 @@ export class KeurmerkApplicationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly schools: SchoolsService,
+    private readonly pendingChecks: PendingChecks,
   ) {}
 
   async create(actor: Actor, dto: CreateKeurmerkApplicationDto): Promise<KeurmerkApplicationResponse> {
@@ -103,7 +105,7 @@ export class KeurmerkApplicationsService {
     id: string,
     dto: DecideKeurmerkApplicationDto,
   ): Promise<KeurmerkApplicationResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const decided = await this.dataSource.transaction(async (manager) => {
       const application = await manager.findOne(KeurmerkApplication, {
         where: { id },
         lock: { mode: 'pessimistic_write' },
@@ -143,5 +145,8 @@ export class KeurmerkApplicationsService {
       });
       return after;
     });
+    // A granted application wrote a keurmerk event: its school's records are checked against it now.
+    if (decided.status === 'GRANTED') await this.pendingChecks.kick();
+    return decided;
   }
 }

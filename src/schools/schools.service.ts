@@ -142,12 +142,17 @@ export class SchoolsService {
     dto: CreateKeurmerkEventDto,
   ): Promise<KeurmerkEventResponse> {
     await this.get(actor, schoolId);
-    return this.dataSource.transaction((manager) => this.recordKeurmerkEvent(manager, actor, schoolId, dto));
+    const event = await this.dataSource.transaction((manager) =>
+      this.recordKeurmerkEvent(manager, actor, schoolId, dto),
+    );
+    await this.pendingChecks.kick();
+    return event;
   }
 
   /**
    * Writes a keurmerk event in the caller's transaction, audited, and marks the school for a sweep:
-   * the one writer of keurmerk events (a granted keurmerk application writes through here too).
+   * the one writer of keurmerk events (a granted keurmerk application writes through here too). The caller
+   * kicks the pending checks once its transaction has committed.
    */
   async recordKeurmerkEvent(
     manager: EntityManager,
@@ -190,7 +195,7 @@ export class SchoolsService {
     await this.get(actor, schoolId);
     if (dto.validTo < dto.validFrom)
       throw new RuleViolationProblem('validTo must be on or after validFrom.', 'validTo');
-    return this.dataSource.transaction(async (manager) => {
+    const created = await this.dataSource.transaction(async (manager) => {
       const measure = await manager.save(
         manager.create(Measure, {
           schoolId,
@@ -210,6 +215,8 @@ export class SchoolsService {
       await this.pendingChecks.markSchool(manager, schoolId);
       return measureResponse(measure);
     });
+    await this.pendingChecks.kick();
+    return created;
   }
 
   async measures(actor: Actor, schoolId: string): Promise<MeasureResponse[]> {
