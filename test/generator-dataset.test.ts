@@ -1,3 +1,5 @@
+import { readdirSync } from 'fs';
+import { join } from 'path';
 import { generateDataset } from '../scripts/generator/generate-dataset';
 import { evaluateRules } from '../scripts/generator/oracle';
 import { flagIdentity, RULE_CODES } from '../scripts/generator/dataset';
@@ -58,5 +60,16 @@ describe('Data generator', () => {
     const rules = new Set(evaluateRules(dataset).map((f) => f.rule));
     expect(rules.has('TEACHER_DOUBLE_BOOKED')).toBe(true);
     expect(rules.has('LEARNER_DOUBLE_BOOKED')).toBe(true);
+  });
+
+  it("keeps each rule's plants and evaluation in a file named like the rule's in the catalogue", () => {
+    const names = (dir: string, suffix: string) =>
+      readdirSync(join(__dirname, '..', dir))
+        .filter((f) => f.endsWith(suffix))
+        .map((f) => f.slice(0, -suffix.length))
+        .sort();
+    const catalogue = names('src/rules/catalogue', '.rule.ts');
+    expect(catalogue).toHaveLength(RULE_CODES.length);
+    expect(names('scripts/generator/rules', '.ts')).toEqual(catalogue);
   });
 });
