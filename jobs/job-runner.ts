@@ -87,6 +87,7 @@ export class JobRunner implements OnApplicationShutdown {
       const result = await handler(job.data, {
         jobId: job.id ?? '',
         attemptsMade: job.attemptsMade,
+        isLastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         progress: (value) => job.updateProgress(Math.round(value * 1000) / 1000),
       });
       this.logger.log(`${name} ${job.id} done in ${Date.now() - started}ms`);

@@ -1,4 +1,4 @@
-import { checkRun, checksSettled, FlagBody, flags, flagsOn } from './support/checks';
+import { checkRun, checksSettled, FlagBody, flags, flagsOn, onlyFlagOn } from './support/checks';
 import {
   importCsv,
   newContract,
@@ -177,7 +177,7 @@ describe('declarations: severity by funding, presented declarations, legal certa
         presentedDeclarations: [paper(a.school.kvkNumber, { hours: 90 })],
       });
       const presentedId = later.presentedDeclarations[0].declarationId;
-      const [raised] = await flagsOn(t, auditor, NOT_REGISTERED, presentedId);
+      const raised = await onlyFlagOn(t, auditor, NOT_REGISTERED, presentedId);
       expect(raised.evidence).toMatchObject({ registeredDeclarationsOfLearner: 1 });
       await newDeclaration(t, a.schoolUser, { learnerBsn: learner, hours: 90 });
       const after = await flagsOn(t, auditor, NOT_REGISTERED, presentedId);
@@ -199,9 +199,9 @@ describe('declarations: severity by funding, presented declarations, legal certa
       const [atA, atB, atUnknown] = created.presentedDeclarations.map(
         (p: { declarationId: string }) => p.declarationId,
       );
-      const [forA] = await flagsOn(t, auditor, NOT_REGISTERED, atA);
-      const [forB] = await flagsOn(t, auditor, NOT_REGISTERED, atB);
-      const [forUnknown] = await flagsOn(t, auditor, NOT_REGISTERED, atUnknown);
+      const forA = await onlyFlagOn(t, auditor, NOT_REGISTERED, atA);
+      const forB = await onlyFlagOn(t, auditor, NOT_REGISTERED, atB);
+      const forUnknown = await onlyFlagOn(t, auditor, NOT_REGISTERED, atUnknown);
       expect(forUnknown).toMatchObject({ schoolId: null, severity: 'HIGH' });
       expect(forUnknown.explanation).toContain(
         `in the name of KvK ${unknownKvk}, which is no registered school: ONA`,

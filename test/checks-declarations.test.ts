@@ -1,4 +1,4 @@
-import { checksSettled, duoPayment, flagsOn } from './support/checks';
+import { checksSettled, duoPayment, flagsOn, onlyFlagOn } from './support/checks';
 import {
   newContract,
   newDeclaration,
@@ -60,7 +60,7 @@ describe('checks on hours declarations', () => {
         periodEnd: '2024-06-30',
       });
 
-      const [flag] = await flagsOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
       expect(flag).toMatchObject({
         severity: 'HIGH',
         status: 'OPEN',
@@ -112,7 +112,7 @@ describe('checks on hours declarations', () => {
         periodStart: '2024-06-01',
         periodEnd: '2024-06-30',
       });
-      const [flag] = await flagsOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
       expect(flag.evidence).toMatchObject({ attendedHours: 0, lessons: 0 });
     });
 
@@ -133,7 +133,7 @@ describe('checks on hours declarations', () => {
         amountCents: 1000,
         paidOn: '2024-05-01',
       });
-      const [flag] = await flagsOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
       expect(flag.status).toBe('OPEN');
       expect(
         (await t.http.get(`/api/v1/hours-declarations/${declaration.id}`).set(...bearer(a.schoolUser))).body
@@ -141,7 +141,7 @@ describe('checks on hours declarations', () => {
       ).toBe('FLAGGED');
 
       await lessons(learner, ['2024-04-08']);
-      const [after] = await flagsOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
+      const after = await onlyFlagOn(t, auditor, 'DECLARED_HOURS_EXCEED_ATTENDANCE', declaration.id);
       expect(after).toMatchObject({ id: flag.id, status: 'WITHDRAWN' });
       expect(
         (await t.http.get(`/api/v1/hours-declarations/${declaration.id}`).set(...bearer(a.schoolUser))).body
@@ -173,7 +173,7 @@ describe('checks on hours declarations', () => {
         periodStart: '2024-01-01',
         periodEnd: '2024-06-30',
       });
-      const [flag] = await flagsOn(t, auditor, 'DECLARED_HOURS_EXCEED_CONTRACT', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARED_HOURS_EXCEED_CONTRACT', declaration.id);
       expect(flag).toMatchObject({
         severity: 'MEDIUM',
         status: 'OPEN',
@@ -200,16 +200,18 @@ describe('checks on hours declarations', () => {
   describe('DECLARATION_WITHOUT_DUO_CONTRACT', () => {
     it('is HIGH when neither DUO nor the school knows a contract with the learner', async () => {
       const declaration = await newDeclaration(t, a.schoolUser, { learnerBsn: bsn() });
-      const [flag] = await flagsOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
       expect(flag).toMatchObject({ severity: 'HIGH', schoolId: a.school.id });
-      expect(flag.explanation).toContain('the school registered no contract with the learner for that period either');
+      expect(flag.explanation).toContain(
+        'the school registered no contract with the learner for that period either',
+      );
     });
 
     it('is MEDIUM when the school registered a contract that DUO does not know, and withdrawn once DUO pays on it', async () => {
       const learner = bsn();
       const contract = await newContract(t, a.schoolUser, { learnerBsn: learner });
       const declaration = await newDeclaration(t, a.schoolUser, { learnerBsn: learner });
-      const [flag] = await flagsOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
       expect(flag.severity).toBe('MEDIUM');
       expect(flag.explanation).toContain(
         `1 contract(s) with the learner overlapping that period (${contract.reference} DUO_LOAN)`,
@@ -222,7 +224,7 @@ describe('checks on hours declarations', () => {
         amountCents: 5000,
         paidOn: '2024-08-01',
       });
-      const [after] = await flagsOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
+      const after = await onlyFlagOn(t, auditor, 'DECLARATION_WITHOUT_DUO_CONTRACT', declaration.id);
       expect(after).toMatchObject({ id: flag.id, status: 'WITHDRAWN' });
     });
 
@@ -265,7 +267,7 @@ describe('checks on hours declarations', () => {
         periodEnd: '2023-12-31',
         issuedOn: '2024-01-05',
       });
-      const [flag] = await flagsOn(t, auditor, 'DECLARATION_OUTSIDE_KEURMERK', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARATION_OUTSIDE_KEURMERK', declaration.id);
       expect(flag).toMatchObject({ severity: 'HIGH', schoolId: b.school.id });
       expect(flag.explanation).toBe(
         'The declared period 2023-05-01..2023-12-31 includes 92 day(s) on which the school held no valid keurmerk: 2023-06-01..2023-08-31 (SUSPENDED).',
@@ -285,7 +287,7 @@ describe('checks on hours declarations', () => {
         .set(...bearer(await t.adminToken()))
         .send({ status: 'WITHDRAWN', effectiveFrom: '2024-06-01', reason: 'misuse' })
         .expect(201);
-      const [flag] = await flagsOn(t, auditor, 'DECLARATION_OUTSIDE_KEURMERK', declaration.id);
+      const flag = await onlyFlagOn(t, auditor, 'DECLARATION_OUTSIDE_KEURMERK', declaration.id);
       expect(flag.explanation).toContain('2024-06-01..2024-06-30 (WITHDRAWN)');
     });
 

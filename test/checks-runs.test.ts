@@ -141,6 +141,7 @@ describe('check runs', () => {
     const again = await t.app.get(CheckRunsService).runUnit(id, 'school', [schoolIds[1]], {
       jobId: 'retry',
       attemptsMade: 1,
+      isLastAttempt: false,
       progress: async () => undefined,
     });
     expect(again).toBeNull();

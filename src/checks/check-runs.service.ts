@@ -117,7 +117,7 @@ export class CheckRunsService implements OnModuleDestroy {
         return outcome;
       });
     } catch (error) {
-      if (context.attemptsMade + 1 >= defaultJobOptions.attempts) {
+      if (context.isLastAttempt) {
         this.logger.error(`check run ${checkRunId} failed in unit ${unit}`);
         await this.dataSource.query(
           `UPDATE check_runs SET status = 'FAILED', finished_at = now() WHERE id = $1`,

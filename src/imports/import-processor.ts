@@ -10,7 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../common/auth/actor';
-import { defaultJobOptions, JobContext } from '../queue/job-catalogue';
+import { JobContext } from '../queue/job-catalogue';
 import { PendingChecks } from '../queue/pending-checks';
 import { CsvRecords, CsvRecord } from './csv-records';
 import { Import, ImportRowError } from './import.entity';
@@ -220,8 +220,7 @@ export class ImportProcessor {
         // The job failed and retrying cannot help: BullMQ records it as failed, without retries.
         throw new UnrecoverableError(error.message);
       }
-      const attempts = defaultJobOptions.attempts;
-      if (!context || context.attemptsMade + 1 >= attempts)
+      if (!context || context.isLastAttempt)
         await this.finishFailed(found, 'The import failed unexpectedly; see the worker log.', []);
       throw error;
     }

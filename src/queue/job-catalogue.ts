@@ -72,6 +72,8 @@ export type JobHandlers = { [N in JobName]: JobHandler<N> };
 export interface JobContext {
   jobId: string;
   attemptsMade: number;
+  /** This attempt is the job's last (the queue will not retry it): a handler records its failure for good. */
+  isLastAttempt: boolean;
   /** Reports progress (0..1) of long jobs. */
   progress(value: number): Promise<void>;
 }

@@ -72,6 +72,18 @@ export async function flagsOn(
   return flags(t, user, { rule, subjectId });
 }
 
+/** The one flag of this rule on this subject: fails unless there is exactly one (one flag per rule and subject). */
+export async function onlyFlagOn(
+  t: TestApp,
+  user: TestUser | string,
+  rule: string,
+  subjectId: string,
+): Promise<FlagBody> {
+  const found = await flagsOn(t, user, rule, subjectId);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
 /** Starts a check run and waits for it to end; returns its final body. */
 export async function checkRun(
   t: TestApp,
