@@ -34,7 +34,6 @@ export class FlagCaseWork1764820000000 implements MigrationInterface {
         ADD COLUMN pending_proposed_by uuid REFERENCES users(id),
         ADD COLUMN pending_proposed_at timestamptz,
         ADD COLUMN decision_approved_by uuid REFERENCES users(id),
-        ADD COLUMN decision_approved_at timestamptz,
         ADD CONSTRAINT flags_hearing_complete CHECK ((hearing_requested_at IS NULL) = (hearing_due_on IS NULL)),
         ADD CONSTRAINT flags_pending_complete CHECK ((pending_outcome IS NULL) = (pending_proposed_by IS NULL))`);
     // GET /flags?hearing=OPEN: the few hearings awaiting an answer, per school.
@@ -50,7 +49,9 @@ export class FlagCaseWork1764820000000 implements MigrationInterface {
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DELETE FROM flag_events WHERE action = ANY($1)`, [CASE_WORK_ACTIONS]);
     await q.query(`ALTER TABLE flag_events DROP CONSTRAINT flag_events_action_check`);
-    await q.query(`ALTER TABLE flag_events ADD CONSTRAINT flag_events_action_check ${actionCheck(EVENT_ACTIONS)}`);
+    await q.query(
+      `ALTER TABLE flag_events ADD CONSTRAINT flag_events_action_check ${actionCheck(EVENT_ACTIONS)}`,
+    );
     await q.query(`DROP INDEX flags_open_hearing`);
     await q.query(`
       ALTER TABLE flags
@@ -60,6 +61,6 @@ export class FlagCaseWork1764820000000 implements MigrationInterface {
         DROP COLUMN hearing_requested_by, DROP COLUMN hearing_statement, DROP COLUMN hearing_responded_at,
         DROP COLUMN hearing_responded_by, DROP COLUMN pending_outcome, DROP COLUMN pending_reason,
         DROP COLUMN pending_proposed_by, DROP COLUMN pending_proposed_at,
-        DROP COLUMN decision_approved_by, DROP COLUMN decision_approved_at`);
+        DROP COLUMN decision_approved_by`);
   }
 }

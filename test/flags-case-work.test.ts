@@ -228,6 +228,8 @@ describe('case work on flags: hearing both sides (hoor en wederhoor) and four ey
         decidedBy: auditor.id,
         approvedBy: duo.id,
       });
+      // The approval is what made the decision take effect: one moment for both.
+      expect(approved.body.decision.approvedAt).toBe(approved.body.decision.decidedAt);
 
       const timeline = (await get(secondAuditor, `/flags/${id}/timeline`).expect(200)).body;
       expect(timeline.map((s: { action: string; by: string | null }) => [s.action, s.by])).toEqual([

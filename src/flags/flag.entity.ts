@@ -92,12 +92,9 @@ export class Flag {
   @Column({ type: 'timestamptz', nullable: true })
   decidedAt: Date | null;
 
-  /** Four eyes: the second person who approved a HIGH flag's confirmation. */
+  /** Four eyes: the second person who approved a HIGH flag's confirmation (it took effect at decidedAt). */
   @Column({ type: 'uuid', nullable: true })
   decisionApprovedBy: string | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  decisionApprovedAt: Date | null;
 
   /** Four eyes: a confirmation proposed by one reviewer, awaiting another's approval. */
   @Column({ type: 'text', nullable: true })

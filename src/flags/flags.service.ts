@@ -56,7 +56,6 @@ const reviewColumns = (f: Flag) => ({
   decidedBy: f.decidedBy,
   decidedAt: f.decidedAt,
   decisionApprovedBy: f.decisionApprovedBy,
-  decisionApprovedAt: f.decisionApprovedAt,
   pendingOutcome: f.pendingOutcome,
   pendingReason: f.pendingReason,
   pendingProposedBy: f.pendingProposedBy,
@@ -250,7 +249,6 @@ export class FlagsService {
           decidedBy: proposal.proposedBy,
         });
         flag.decisionApprovedBy = actor.id;
-        flag.decisionApprovedAt = flag.decidedAt;
         return [
           { action: 'DECISION_APPROVED', about: { ...proposal, approvalReason: dto.reason ?? null } },
           {
@@ -421,7 +419,8 @@ export class FlagsService {
               decidedBy: f.decidedBy as string,
               decidedAt: f.decidedAt as Date,
               approvedBy: f.decisionApprovedBy,
-              approvedAt: f.decisionApprovedAt,
+              // an approval is what makes the decision take effect: its moment is decidedAt
+              approvedAt: f.decisionApprovedBy ? f.decidedAt : null,
             },
           }
         : {}),
