@@ -1,11 +1,7 @@
 import {
+  attendedAndDeclared,
   importCsv,
-  newContract,
-  newDeclaration,
-  newGroup,
-  newLesson,
   newSchoolWithUser,
-  newTeacher,
   SchoolWithUser,
   validBsn,
 } from './support/factories';
@@ -30,29 +26,8 @@ describe('exemption workflow on checked submissions', () => {
   afterAll(() => t.close());
 
   /** A learner who attended 6 hours in January 2024, with a declaration of those 6 hours; a contract with the school when asked. */
-  async function declared(n: number, withContract: boolean): Promise<{ bsn: string; declarationId: string }> {
-    const bsn = validBsn(900 + n);
-    if (withContract) await newContract(t, a.schoolUser, { learnerBsn: bsn });
-    const groupCode = (await newGroup(t, a.schoolUser)).code;
-    const teacherReference = (await newTeacher(t, a.schoolUser)).reference;
-    for (const day of ['2024-01-08', '2024-01-15']) {
-      await newLesson(t, a.schoolUser, {
-        groupCode,
-        teacherReference,
-        startsAt: `${day}T09:00:00+01:00`,
-        endsAt: `${day}T12:00:00+01:00`,
-        attendeeBsns: [bsn],
-      });
-    }
-    const declaration = await newDeclaration(t, a.schoolUser, {
-      learnerBsn: bsn,
-      periodStart: '2024-01-01',
-      periodEnd: '2024-01-31',
-      hours: 6,
-      issuedOn: '2024-02-01',
-    });
-    return { bsn, declarationId: declaration.id };
-  }
+  const declared = (n: number, withContract: boolean) =>
+    attendedAndDeclared(t, a.schoolUser, validBsn(900 + n), { withContract, declaredHours: 6 });
 
   /** The checks run in the worker: wait until the declaration's flag for having no contract at DUO exists (in `status`). */
   async function flagOn(

@@ -1,16 +1,7 @@
 /// <reference lib="dom" />
 import { accessibilityViolations, BrowserSession } from '../support/browser';
 import { checksSettled, flags } from '../support/checks';
-import {
-  newContract,
-  newDeclaration,
-  newGroup,
-  newLesson,
-  newSchoolWithUser,
-  newTeacher,
-  SchoolWithUser,
-  validBsn,
-} from '../support/factories';
+import { attendedAndDeclared, newSchoolWithUser, SchoolWithUser, validBsn } from '../support/factories';
 import { bearer, TestApp, TestUser } from '../support/test-app';
 
 const API = '/api/v1';
@@ -31,34 +22,12 @@ describe('console in the browser', () => {
   let duo: TestUser;
   let browser: BrowserSession;
 
-  /** A learner with 6 hours of lessons in January 2024 at school `s`, and their declaration of them. */
-  async function declared(
-    s: SchoolWithUser,
-    n: number,
-    withContract: boolean,
-  ): Promise<{ bsn: string; declarationId: string }> {
-    const bsn = validBsn(700 + n);
-    if (withContract) await newContract(t, s.schoolUser, { learnerBsn: bsn });
-    const groupCode = (await newGroup(t, s.schoolUser)).code;
-    const teacherReference = (await newTeacher(t, s.schoolUser)).reference;
-    for (const day of ['2024-01-08', '2024-01-15']) {
-      await newLesson(t, s.schoolUser, {
-        groupCode,
-        teacherReference,
-        startsAt: `${day}T09:00:00+01:00`,
-        endsAt: `${day}T12:00:00+01:00`,
-        attendeeBsns: [bsn],
-      });
-    }
-    const declaration = await newDeclaration(t, s.schoolUser, {
-      learnerBsn: bsn,
-      periodStart: '2024-01-01',
-      periodEnd: '2024-01-31',
-      hours: withContract ? 6 : 9,
-      issuedOn: '2024-02-01',
+  /** A learner with 6 hours of lessons in January 2024 at school `s`, declared as 6 (with a contract) or 9 hours. */
+  const declared = (s: SchoolWithUser, n: number, withContract: boolean) =>
+    attendedAndDeclared(t, s.schoolUser, validBsn(700 + n), {
+      withContract,
+      declaredHours: withContract ? 6 : 9,
     });
-    return { bsn, declarationId: declaration.id };
-  }
 
   beforeAll(async () => {
     t = await TestApp.start({ worker: true });

@@ -141,6 +141,38 @@ export function newDeclaration(
   });
 }
 
+/**
+ * A learner who attended two 3-hour lessons in January 2024 at the user's school, and its declaration of
+ * `declaredHours` for that month; with a contract with the school when asked.
+ */
+export async function attendedAndDeclared(
+  t: TestApp,
+  user: TestUser,
+  bsn: string,
+  options: { withContract: boolean; declaredHours: number },
+): Promise<{ bsn: string; declarationId: string }> {
+  if (options.withContract) await newContract(t, user, { learnerBsn: bsn });
+  const groupCode = (await newGroup(t, user)).code;
+  const teacherReference = (await newTeacher(t, user)).reference;
+  for (const day of ['2024-01-08', '2024-01-15']) {
+    await newLesson(t, user, {
+      groupCode,
+      teacherReference,
+      startsAt: `${day}T09:00:00+01:00`,
+      endsAt: `${day}T12:00:00+01:00`,
+      attendeeBsns: [bsn],
+    });
+  }
+  const declaration = await newDeclaration(t, user, {
+    learnerBsn: bsn,
+    periodStart: '2024-01-01',
+    periodEnd: '2024-01-31',
+    hours: options.declaredHours,
+    issuedOn: '2024-02-01',
+  });
+  return { bsn, declarationId: declaration.id };
+}
+
 export type ImportBody = Json<ImportResponse>;
 
 /** Posts a CSV body (text/csv) to an import endpoint; returns the 202 body `{id}`. */
