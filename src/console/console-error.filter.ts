@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ProblemDetailsFilter } from '../common/errors/problem-details.filter';
-import { ConsoleSession } from './console-session';
 import { ConsoleView } from './console-view';
 
 /** A refused form (bad field, domain rule, duplicate): its message on the page the form came from. */
@@ -21,18 +20,15 @@ const TITLES: Record<number, string> = {
 
 /**
  * Errors of console pages as pages: the sign-in page when there is no session, a 404 page for a record
- * that does not exist or is another school's, 403 for what the role may not do. A refused form goes back
- * to where it came from with the reason. The problem itself is the API's (ProblemDetailsFilter).
+ * that does not exist or is another school's, 403 for what the role may not do. A refused form is answered
+ * with the reason and a link back to the form. The problem itself is the API's (ProblemDetailsFilter).
  */
 @Catch()
 @Injectable()
 export class ConsoleErrorFilter implements ExceptionFilter {
   private readonly problems = new ProblemDetailsFilter();
 
-  constructor(
-    private readonly view: ConsoleView,
-    private readonly session: ConsoleSession,
-  ) {}
+  constructor(private readonly view: ConsoleView) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
@@ -42,17 +38,20 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     if (problem.status === 401) return signInRedirect(req, res);
     const invalid = (problem.invalidParams as { name: string; reason: string }[] | undefined) ?? [];
     const message = [problem.detail, ...invalid.map((p) => `${p.name}: ${p.reason}`)].join(' ');
-    if (req.method === 'POST' && FORM_ERRORS.has(problem.status) && req.session?.userId) {
-      this.session.flash(req, 'error', message);
-      return seeOther(res, sameOriginReferrer(req) ?? '/console');
-    }
+    // A refused form is answered at once, with the reason as an alert and the way back to the form (the
+    // browser keeps what was typed): a message carried through the session to a redirect could be lost to a
+    // concurrent save of the same session.
+    const refusedForm = req.method === 'POST' && FORM_ERRORS.has(problem.status) && req.session?.userId;
     res
       .status(problem.status)
       .type('html')
       .send(
         this.view.page(req, 'error', TITLES[problem.status] ?? TITLES[500], {
           status: problem.status,
-          message: problem.status >= 500 ? '' : message,
+          message: problem.status >= 500 || refusedForm ? '' : message,
+          ...(refusedForm
+            ? { flash: { kind: 'error', text: message }, back: sameOriginReferrer(req) ?? '/console' }
+            : {}),
         }),
       );
   }

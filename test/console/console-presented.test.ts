@@ -105,6 +105,8 @@ describe('presented declarations in the console', () => {
     await page.getByRole('button', { name: 'Registreren' }).click();
     await page.getByRole('alert').filter({ hasText: 'presentedDeclarations.0.hours' }).waitFor();
     expect(await t.sql(`SELECT id FROM exemptions`)).toEqual([]);
+    await page.getByRole('link', { name: 'Terug naar het formulier' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ontheffingen' }).waitFor();
 
     // Two rows filled, the third left empty (ignored); no registered ids at all.
     await page.getByLabel('BSN van de inburgeraar').fill(bsn);
