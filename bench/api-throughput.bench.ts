@@ -1,175 +1,313 @@
 /**
- * API submission throughput and latency vs. a plain pg insert (issue 6). Starts the built API (no
- * worker: the API alone is measured; the pending checks wait in Redis) on a scratch database, then
- * sends POST /hours-declarations from 50 concurrent keep-alive connections on loopback (Node's http,
- * an autocannon-style closed loop bounded by a request count and a time limit), and in the same run
- * inserts the same rows straight into hours_declarations from 50 pg connections. Prints one JSON
- * object to stdout; progress goes to stderr. Needs `npm run build` first.
+ * Submissions (issue 13): POST /hours-declarations at 50 connections, measured with autocannon next to a bare
+ * NestJS endpoint on the same adapter with the same validation doing one pg INSERT (bench/bare-nest-server.ts),
+ * in the same run. Three rounds, each: the bare endpoint, the portal with all 50 connections on one school, the
+ * portal with the 50 connections spread over 50 schools. Then, with the worker started, submission to flag at
+ * 200 submissions a second: from the request sent until the declaration's flag is visible. The API's and the
+ * worker's resident memory are sampled throughout. Prints one JSON object to stdout; progress goes to stderr.
+ * Needs `npm run build` first (it runs the built API and worker).
  *
- *   npx ts-node --transpile-only bench/api-throughput.bench.ts [--requests N] [--seconds S]
+ *   npx ts-node --transpile-only bench/api-throughput.bench.ts [--seconds S] [--rounds N] [--rate R]
  */
-import { Agent, request } from 'node:http';
+import { JwtService } from '@nestjs/jwt';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { loadConfig } from '../src/config/app-config';
 import { Api } from '../scripts/lib/api-client';
 import { validBsn } from '../scripts/lib/bsn-series';
 import { recreateDatabase, startStack } from '../scripts/lib/stack';
+import { percentile } from './national-dataset';
+import { argumentOf, Spread, spreadOf } from './statistics';
 
 const CONNECTIONS = 50;
-const PORT = 3210;
+const SCHOOLS = 50;
+const LEARNERS = 1000;
+const API_PORT = 3210;
+const BARE_PORT = 3211;
+const PATH = '/api/v1/hours-declarations';
 const log = (message: string): void => void process.stderr.write(`[api-throughput bench] ${message}\n`);
 
-function argument(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
-  return value;
-}
-
-export interface ApiThroughputResult {
-  api: Figures;
-  baseline: Figures & { what: string };
-  ratio: number;
-}
-
-interface Figures {
+export interface Figures {
+  perSecond: number;
   requests: number;
   errors: number;
-  seconds: number;
-  perSecond: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
-/** A closed loop: `connections` workers each send the next request when the previous one answered. */
-async function closedLoop(
-  total: number,
-  seconds: number,
-  connections: number,
-  send: (i: number) => Promise<boolean>,
-): Promise<Figures> {
+export interface ApiThroughputResult {
+  connections: number;
+  secondsPerMeasurement: number;
+  rounds: { bare: Figures; oneSchool: Figures; fiftySchools: Figures }[];
+  /** Over the rounds: submissions a second and the ratio to the bare endpoint of the same round. */
+  summary: {
+    bare: Spread;
+    oneSchool: Spread;
+    fiftySchools: Spread;
+    oneSchoolRatio: Spread;
+    fiftySchoolsRatio: Spread;
+    p99Ms: { oneSchool: Spread; fiftySchools: Spread };
+  };
+  submissionToFlag: {
+    perSecond: number;
+    submissions: number;
+    p50Ms: number;
+    p95Ms: number;
+    p99Ms: number;
+    maxMs: number;
+  };
+  /** Peak resident set size (VmHWM) of each process over the run, and its resident size at the end. */
+  memoryMb: Record<'api' | 'worker' | 'bare', { peak: number; last: number }>;
+  targets: Record<string, boolean>;
+}
+
+const body = (i: number, learnerOffset = 0): string =>
+  JSON.stringify({
+    learnerBsn: validBsn(learnerOffset + (i % LEARNERS)),
+    purpose: 'AGI',
+    periodStart: '2024-01-01',
+    periodEnd: '2024-06-30',
+    hours: 10 + (i % 50),
+    issuedOn: '2024-07-10',
+  });
+
+/** One autocannon measurement; every connection sends with one of `tokens` (connection n with tokens[n % length]). */
+async function measure(port: number, seconds: number, tokens: string[], overallRate?: number) {
   const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const started = process.hrtime.bigint();
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < total && Date.now() < deadline) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        const ok = await send(i).catch(() => false);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  let sent = 0;
+  let connection = 0;
+  const sentAt = new Map<string, number>();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections: overallRate ? 20 : CONNECTIONS,
+        duration: seconds,
+        overallRate,
+        requests: [
+          {
+            method: 'POST',
+            path: PATH,
+            setupRequest: (request, context: { token?: string; sentAt?: number }) => {
+              context.token ??= tokens[connection++ % tokens.length];
+              context.sentAt = Date.now();
+              return {
+                ...request,
+                headers: { authorization: `Bearer ${context.token}`, 'content-type': 'application/json' },
+                body: body(sent++, overallRate ? LEARNERS : 0),
+              };
+            },
+            onResponse: (status, responseBody, context: { sentAt?: number }) => {
+              if (overallRate && status === 201) sentAt.set(JSON.parse(responseBody).id, context.sentAt!);
+            },
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    // autocannon emits (client, status, bytes, responseTime); its type declarations omit the client.
+    instance.on('response', (...args: unknown[]) => latencies.push(args[3] as number));
+  });
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10;
+  const figures: Figures = {
+    perSecond: Math.round(result.requests.total / (result.duration || seconds)),
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? 0,
+    },
+  };
+  return { figures, sentAt };
+}
+
+/** Peak and current resident memory of a process, in MB, from /proc. */
+function memoryOf(pid: number): { peak: number; last: number } | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined; // exited
+  }
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { peak: Math.round(kb('VmHWM') / 1024), last: Math.round(kb('VmRSS') / 1024) };
+}
+
+async function startBare(databaseUrl: string, schoolId: string, learnerId: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'bench/bare-nest-server.ts'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        BARE_SCHOOL_ID: schoolId,
+        BARE_LEARNER_ID: learnerId,
+        PORT: String(BARE_PORT),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return child;
+}
+
+/** Submits at `rate` a second through the API (worker running) and times each declaration until a flag on it shows. */
+async function submissionToFlag(pool: Pool, tokens: string[], rate: number, seconds: number) {
+  const { figures, sentAt } = await measure(API_PORT, seconds, tokens, rate);
+  log(`submitted ${figures.requests} at ${rate}/s (${figures.errors} errors); waiting for their flags`);
+  const latencies: number[] = [];
+  const deadline = Date.now() + 120_000;
+  while (sentAt.size > 0 && Date.now() < deadline) {
+    const { rows } = await pool.query<{ id: string }>(
+      `SELECT DISTINCT subject_id AS id FROM flags WHERE subject_id = ANY($1)`,
+      [[...sentAt.keys()]],
+    );
+    const seen = Date.now(); // visible by now: a flag's raised_at is its check's transaction start, not its commit
+    for (const row of rows) {
+      latencies.push(seen - sentAt.get(row.id)!);
+      sentAt.delete(row.id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (sentAt.size > 0) throw new Error(`${sentAt.size} declarations without a flag after 120 s`);
+  latencies.sort((a, b) => a - b);
   return {
-    requests: latencies.length,
-    errors,
-    seconds: Math.round(elapsed * 100) / 100,
-    perSecond: Math.round(latencies.length / elapsed),
-    latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) },
+    perSecond: figures.perSecond,
+    submissions: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies[latencies.length - 1] ?? 0,
   };
 }
 
+/** Waits (up to 10 minutes) until the pending-checks outbox is empty. */
+async function drained(pool: Pool): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pending_checks`);
+    if (rows[0].n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('the worker did not work off the outbox within 10 minutes');
+}
+
 async function main(): Promise<void> {
-  const total = argument('requests', 20_000);
-  const seconds = argument('seconds', 60);
+  const seconds = argumentOf('seconds', 15);
+  const rounds = argumentOf('rounds', 3);
+  const rate = argumentOf('rate', 200);
   const config = loadConfig();
   const url = new URL(config.databaseUrl);
   url.pathname = '/taalschool_bench_api';
-  await recreateDatabase(url.toString());
+  const databaseUrl = url.toString();
+  await recreateDatabase(databaseUrl);
   const stack = await startStack({
-    env: { DATABASE_URL: url.toString(), QUEUE_PREFIX: `bench-api-${process.pid}`, LOG_LEVEL: 'warn' },
-    port: PORT,
+    env: { DATABASE_URL: databaseUrl, QUEUE_PREFIX: `bench-api-${process.pid}`, LOG_LEVEL: 'warn' },
+    port: API_PORT,
     logDir: 'var/bench/api-throughput',
-    worker: false,
+    worker: false, // the API alone is measured first; the checks wait in the outbox
   });
-  const pool = new Pool({ connectionString: url.toString(), max: CONNECTIONS });
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  let bare: ChildProcess | undefined;
+  const memory = { api: { peak: 0, last: 0 }, worker: { peak: 0, last: 0 }, bare: { peak: 0, last: 0 } };
+  const sample = (): void => {
+    for (const [name, pid] of [
+      ['api', stack.pid('api')],
+      ['worker', stack.pid('worker')],
+      ['bare', bare?.pid],
+    ] as [keyof typeof memory, number | undefined][]) {
+      if (!pid) continue;
+      const now = memoryOf(pid);
+      if (now) memory[name] = { peak: Math.max(memory[name].peak, now.peak), last: now.last };
+    }
+  };
+  const sampler = setInterval(sample, 500);
   try {
     const admin = await Api.login(stack.baseUrl, config.admin.email, config.admin.password);
-    const school = await admin.post<{ id: string }>('/schools', {
-      name: 'Bench Taalschool',
-      kvkNumber: '99000001',
-    });
-    await admin.post('/users', {
-      email: 'bench-school@bench.example',
-      password: 'bench-password',
-      role: 'SCHOOL',
-      schoolId: school.id,
-    });
-    const schoolApi = await Api.login(stack.baseUrl, 'bench-school@bench.example', 'bench-password');
-    const learners = Array.from({ length: 1000 }, (_, i) => validBsn(i));
-    const body = (i: number): string =>
-      JSON.stringify({
-        learnerBsn: learners[i % learners.length],
-        purpose: 'AGI',
-        periodStart: '2024-01-01',
-        periodEnd: '2024-06-30',
-        hours: 10 + (i % 50),
-        issuedOn: '2024-07-10',
+    const jwt = new JwtService({ secret: config.jwt.secret });
+    const tokens: string[] = [];
+    for (let n = 0; n < SCHOOLS; n++) {
+      const school = await admin.post<{ id: string }>('/schools', {
+        name: `Bench Taalschool ${n + 1}`,
+        kvkNumber: String(99_000_001 + n),
       });
-
-    // Warm up (and create the learners), then measure.
-    const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-    const post = (i: number): Promise<boolean> =>
-      new Promise((resolve, reject) => {
-        const payload = body(i);
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: PORT,
-            path: '/api/v1/hours-declarations',
-            method: 'POST',
-            agent,
-            headers: {
-              authorization: `Bearer ${schoolApi.token}`,
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(payload),
-            },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode === 201));
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
+      const user = await admin.post<{ id: string }>('/users', {
+        email: `bench-school-${n + 1}@bench.example`,
+        password: 'bench-password-long-enough',
+        role: 'SCHOOL',
+        schoolId: school.id,
       });
-    log(`warming up: ${learners.length} learners`);
-    await closedLoop(learners.length, seconds, CONNECTIONS, post);
-    log(`API: up to ${total} requests or ${seconds} s, ${CONNECTIONS} connections`);
-    const api = await closedLoop(total, seconds, CONNECTIONS, post);
-    agent.destroy();
-
-    // Baseline: the same rows as single-row INSERTs from as many connections.
-    await Promise.all(Array.from({ length: CONNECTIONS }, () => pool.query('SELECT 1'))); // open every connection first
-    const learnerIds: string[] = (await pool.query('SELECT id FROM learners ORDER BY id')).rows.map(
-      (r: { id: string }) => r.id,
-    );
-    log(`baseline: ${api.requests} plain INSERTs, ${CONNECTIONS} connections`);
-    const baseline = await closedLoop(api.requests, seconds, CONNECTIONS, async (i) => {
+      tokens.push(jwt.sign({ sub: user.id }, { algorithm: 'HS256', expiresIn: 3600 }));
+    }
+    log(`warming up: ${LEARNERS} learners`);
+    await measure(API_PORT, 5, tokens);
+    const [ids] = (
       await pool.query(
-        `INSERT INTO hours_declarations (school_id, learner_id, purpose, period_start, period_end, hours, issued_on)
-         VALUES ($1, $2, 'AGI', '2024-01-01', '2024-06-30', $3, '2024-07-10')`,
-        [school.id, learnerIds[i % learnerIds.length], 10 + (i % 50)],
+        `SELECT (SELECT id FROM schools ORDER BY kvk_number LIMIT 1) AS school, (SELECT id FROM learners LIMIT 1) AS learner`,
+      )
+    ).rows;
+    bare = await startBare(databaseUrl, ids.school, ids.learner);
+    await measure(BARE_PORT, 5, tokens);
+
+    const results: ApiThroughputResult['rounds'] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const bareFigures = (await measure(BARE_PORT, seconds, tokens)).figures;
+      const oneSchool = (await measure(API_PORT, seconds, tokens.slice(0, 1))).figures;
+      const fiftySchools = (await measure(API_PORT, seconds, tokens)).figures;
+      log(
+        `round ${round}: bare ${bareFigures.perSecond}/s, one school ${oneSchool.perSecond}/s (p99 ${oneSchool.latencyMs.p99} ms), ` +
+          `50 schools ${fiftySchools.perSecond}/s (p99 ${fiftySchools.latencyMs.p99} ms)`,
       );
-      return true;
-    });
+      results.push({ bare: bareFigures, oneSchool, fiftySchools });
+    }
+    bare.kill('SIGTERM');
+
+    await stack.restart('worker');
+    await drained(pool); // the worker first checks what the throughput rounds submitted
+    const latency = await submissionToFlag(pool, tokens, rate, seconds);
+    log(`submission to flag at ${rate}/s: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms`);
+    sample();
+
+    const ratio = (round: (typeof results)[number], api: Figures): number =>
+      Math.round((api.perSecond / round.bare.perSecond) * 100) / 100;
+    const summary: ApiThroughputResult['summary'] = {
+      bare: spreadOf(results.map((r) => r.bare.perSecond)),
+      oneSchool: spreadOf(results.map((r) => r.oneSchool.perSecond)),
+      fiftySchools: spreadOf(results.map((r) => r.fiftySchools.perSecond)),
+      oneSchoolRatio: spreadOf(results.map((r) => ratio(r, r.oneSchool))),
+      fiftySchoolsRatio: spreadOf(results.map((r) => ratio(r, r.fiftySchools))),
+      p99Ms: {
+        oneSchool: spreadOf(results.map((r) => r.oneSchool.latencyMs.p99)),
+        fiftySchools: spreadOf(results.map((r) => r.fiftySchools.latencyMs.p99)),
+      },
+    };
     const result: ApiThroughputResult & Record<string, unknown> = {
       bench: 'api-throughput',
-      endpoint: 'POST /api/v1/hours-declarations',
+      endpoint: `POST ${PATH}`,
       connections: CONNECTIONS,
-      api,
-      baseline: { what: 'single-row INSERT INTO hours_declarations (pg, same rows)', ...baseline },
-      ratio: Math.round((api.perSecond / baseline.perSecond) * 1000) / 1000,
+      secondsPerMeasurement: seconds,
+      rounds: results,
+      summary,
+      submissionToFlag: latency,
+      memoryMb: memory,
+      targets: {
+        atLeast1500PerSecond: summary.oneSchool.median >= 1500 && summary.fiftySchools.median >= 1500,
+        p99Under100Ms: summary.p99Ms.oneSchool.median < 100 && summary.p99Ms.fiftySchools.median < 100,
+        atLeastHalfOfBare: summary.oneSchoolRatio.median >= 0.5 && summary.fiftySchoolsRatio.median >= 0.5,
+        submissionToFlagP95Under1s: latency.p95Ms < 1000,
+      },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
+    clearInterval(sampler);
+    bare?.kill('SIGTERM');
     await pool.end();
     await stack.stop();
   }

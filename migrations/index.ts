@@ -12,6 +12,7 @@ import { Hardening1764700000000 } from './1764700000000-hardening';
 import { ExamResults1764800000000 } from './1764800000000-exam-results';
 import { PresentedDeclarationRule1764810000000 } from './1764810000000-presented-declaration-rule';
 import { FlagCaseWork1764820000000 } from './1764820000000-flag-case-work';
+import { PendingChecksAppendOnly1764830000000 } from './1764830000000-pending-checks-append-only';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ExamResults1764800000000,
   PresentedDeclarationRule1764810000000,
   FlagCaseWork1764820000000,
+  PendingChecksAppendOnly1764830000000,
 ];

@@ -54,6 +54,8 @@ export interface Stack {
   stop(): Promise<void>;
   /** `kill -9` of one process (fault injection); resolves once it has exited. */
   kill(which: StackProcess): Promise<void>;
+  /** The process id of a running process. */
+  pid(which: StackProcess): number | undefined;
   /** Starts a killed process again (the API: until health answers). */
   restart(which: StackProcess): Promise<void>;
 }
@@ -72,7 +74,12 @@ export async function startStack(options: {
   const env = { ...process.env, ...options.env, PORT: String(options.port) };
   const children = new Map<StackProcess, ChildProcess>();
   const start = (which: StackProcess): void => {
-    const child = spawn(process.execPath, [SCRIPTS[which]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // STACK_NODE_ARGS: node flags for the API and worker, e.g. `--cpu-prof` to profile them under a bench.
+    const nodeArgs = process.env.STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, SCRIPTS[which]], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out = createWriteStream(join(options.logDir, `${which}.log`), { flags: 'a' });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
@@ -104,6 +111,7 @@ export async function startStack(options: {
       const child = children.get(which);
       if (child) await exited(child, 'SIGKILL');
     },
+    pid: (which) => children.get(which)?.pid,
     restart: async (which) => {
       start(which);
       if (which === 'api') await waitForHealth(baseUrl);

@@ -5,6 +5,7 @@ import { Actor, isSystemActor } from '../common/auth/actor';
 import { Page, pageOf } from '../common/http/validators';
 import { AuditEvent, AuditSubjectType } from './audit-event.entity';
 import { AuditQuery } from './audit-query.dto';
+import { SqlParams } from '../database/sql-params';
 
 export interface AuditEntry {
   action: string;
@@ -14,6 +15,26 @@ export interface AuditEntry {
   after?: object | null;
 }
 
+const actorColumns = (actor: Actor): { actorId: string | null; actorRole: string } =>
+  isSystemActor(actor)
+    ? { actorId: null, actorRole: 'SYSTEM' }
+    : { actorId: actor.id, actorRole: actor.role };
+
+/**
+ * The audit event of a change as a CTE of the statement that makes it (atomic with it): one event per row of
+ * `from`, whose SQL expressions `subjectId` and `after` give the subject and what it became.
+ */
+export function auditCte(
+  sql: SqlParams,
+  actor: Actor,
+  entry: { action: string; subjectType: AuditSubjectType; from: string; subjectId: string; after: string },
+): string {
+  const { actorId, actorRole } = actorColumns(actor);
+  return `INSERT INTO audit_events (actor_id, actor_role, action, subject_type, subject_id, after)
+    SELECT ${sql.add(actorId, 'uuid')}, ${sql.add(actorRole, 'text')}, ${sql.add(entry.action, 'text')}, ${sql.add(entry.subjectType, 'text')},
+           ${entry.subjectId}, ${entry.after} FROM ${entry.from}`;
+}
+
 /** Writes the audit trail, always inside the transaction of the change it records. */
 @Injectable()
 export class AuditService {
@@ -21,8 +42,7 @@ export class AuditService {
 
   async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
     await manager.insert(AuditEvent, {
-      actorId: isSystemActor(actor) ? null : actor.id,
-      actorRole: isSystemActor(actor) ? 'SYSTEM' : actor.role,
+      ...actorColumns(actor),
       action: entry.action,
       subjectType: entry.subjectType,
       subjectId: entry.subjectId,

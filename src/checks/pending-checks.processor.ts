@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CheckOutcome, ChecksEngine } from './checks-engine.service';
 
-/** Markers taken per transaction: a burst of submissions is checked together. */
+/** Markers taken per transaction: a burst of submissions is checked together (a scope marked twice, once). */
 const BATCH = 2000;
 
 /**
  * Works off the pending_checks outbox: takes a batch of markers and checks, in one transaction with the
- * deletion of the markers (unless a newer submission re-marked them meanwhile):
+ * deletion of exactly the markers it took (one committed meanwhile stays for the next batch):
  *  - the marked learners against every rule: their lessons (and the lessons their teachers teach at the same
  *    time), declarations, invoices, contracts and payments at any school. Every record with a learner marks it,
  *    so this covers what a submission or DUO import changes;
@@ -30,11 +30,11 @@ export class PendingChecksProcessor {
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext('pending_checks'))`);
         await manager.query(
           `CREATE TEMP TABLE claimed ON COMMIT DROP AS
-           SELECT scope_type, scope_id, marked_at FROM pending_checks ORDER BY marked_at LIMIT ${BATCH}`,
+           SELECT id, scope_type, scope_id FROM pending_checks ORDER BY id LIMIT ${BATCH}`,
         );
         const [claimed] = await manager.query(
-          `SELECT coalesce(array_agg(scope_id) FILTER (WHERE scope_type = 'SCHOOL'), '{}') AS schools,
-                  coalesce(array_agg(scope_id) FILTER (WHERE scope_type = 'LEARNER'), '{}') AS learners
+          `SELECT coalesce(array_agg(DISTINCT scope_id) FILTER (WHERE scope_type = 'SCHOOL'), '{}') AS schools,
+                  coalesce(array_agg(DISTINCT scope_id) FILTER (WHERE scope_type = 'LEARNER'), '{}') AS learners
            FROM claimed`,
         );
         if (claimed.schools.length + claimed.learners.length === 0) return null;
@@ -42,10 +42,7 @@ export class PendingChecksProcessor {
           await this.engine.check(manager, { schoolIds: [], learnerIds: claimed.learners }),
           ...(await this.checkSchools(manager, claimed.schools)),
         ];
-        await manager.query(
-          `DELETE FROM pending_checks p USING claimed c
-           WHERE p.scope_type = c.scope_type AND p.scope_id = c.scope_id AND p.marked_at = c.marked_at`,
-        );
+        await manager.query(`DELETE FROM pending_checks p USING claimed c WHERE p.id = c.id`);
         return {
           flagsRaised: outcomes.reduce((n, o) => n + o.flagsRaised, 0),
           flagsWithdrawn: outcomes.reduce((n, o) => n + o.flagsWithdrawn, 0),

@@ -4,6 +4,9 @@ import { seedRules } from '../rules/catalogue/seed-rules';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { SnakeNamingStrategy } from './naming';
 
+/** Connections per process (API, worker); the bare baseline of the submission bench uses as many. */
+export const CONNECTION_POOL_SIZE = 10;
+
 /** Options shared by the API, the worker and the TypeORM CLI. The schema only ever comes from migrations. */
 export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
   return {
@@ -15,7 +18,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataS
     migrations,
     migrationsTableName: 'migrations',
     // A bounded wait for a connection: with Postgres down a request fails (503) in seconds instead of hanging.
-    extra: { max: 10, application_name: 'taalschool-compliance', connectionTimeoutMillis: 5_000 },
+    extra: { max: CONNECTION_POOL_SIZE, application_name: 'taalschool-compliance', connectionTimeoutMillis: 5_000 },
   };
 }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/auth/actor';
-import { requireVisible } from '../common/auth/tenancy';
+import { owningSchool, requireVisible } from '../common/auth/tenancy';
 import { RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { LearnersService } from '../learners/learners.service';
@@ -38,28 +39,41 @@ export class HoursDeclarationsService {
     private readonly learners: LearnersService,
   ) {}
 
-  /** A declaration starts RECEIVED; the checks move it to CHECKED or FLAGGED. */
+  /**
+   * A declaration starts RECEIVED; the checks move it to CHECKED or FLAGGED. Written in one statement with the
+   * learner it names, its audit event and its pending checks (SubmissionsService.createOne).
+   */
   create(actor: Actor, dto: CreateHoursDeclarationDto): Promise<HoursDeclarationResponse> {
     if (dto.periodEnd < dto.periodStart)
       throw new RuleViolationProblem('periodEnd must be on or after periodStart.', 'periodEnd');
-    return this.submissions.create(actor, 'HOURS_DECLARATION', async (manager, schoolId) => {
-      const learnerId = await this.learners.resolveId(manager, dto.learnerBsn);
-      const { id } = await manager.save(
-        manager.create(HoursDeclaration, {
-          schoolId,
-          learnerId,
-          purpose: dto.purpose,
-          periodStart: dto.periodStart,
-          periodEnd: dto.periodEnd,
-          hours: dto.hours,
-          issuedOn: dto.issuedOn,
-        }),
-      );
-      const declaration = await manager.findOneByOrFail(HoursDeclaration, { id });
-      return {
-        response: toResponse(declaration, await this.submissions.learnerRef(actor, learnerId, manager)),
-        learnerIds: [learnerId],
-      };
+    const draft = toResponse(
+      {
+        id: randomUUID(),
+        schoolId: owningSchool(actor),
+        schoolKvk: '', // filled from the school by the database
+        source: 'SCHOOL',
+        learnerId: '',
+        purpose: dto.purpose,
+        periodStart: dto.periodStart,
+        periodEnd: dto.periodEnd,
+        hours: dto.hours,
+        issuedOn: dto.issuedOn,
+        status: 'RECEIVED',
+        createdAt: new Date(),
+      },
+      { learnerId: '', ...this.learners.bsnView(actor, { bsnLast4: dto.learnerBsn.slice(-4) }) },
+    );
+    return this.submissions.createOne(actor, 'HOURS_DECLARATION', {
+      learnerBsn: dto.learnerBsn,
+      draft,
+      filled: { learnerId: 'learner_id', schoolKvk: 'school_kvk' },
+      insert: (sql) => `
+        INSERT INTO hours_declarations (id, school_id, learner_id, purpose, period_start, period_end, hours, issued_on, created_at)
+        SELECT ${sql.add(draft.id, 'uuid')}, ${sql.add(draft.schoolId, 'uuid')}, learner.id, ${sql.add(dto.purpose, 'text')},
+               ${sql.add(dto.periodStart, 'date')}, ${sql.add(dto.periodEnd, 'date')}, ${sql.add(dto.hours, 'numeric')},
+               ${sql.add(dto.issuedOn, 'date')}, ${sql.add(draft.createdAt, 'timestamptz')}
+        FROM learner
+        RETURNING id, school_id, learner_id, school_kvk`,
     });
   }
 

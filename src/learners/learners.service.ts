@@ -6,6 +6,7 @@ import { maskBsn } from '../common/bsn/bsn';
 import { BsnCryptoService } from '../common/bsn/bsn-crypto.service';
 import { NotFoundProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
+import { SqlParams } from '../database/sql-params';
 import { Learner } from './learner.entity';
 import { LearnerBsnView, LearnerResponse, ListLearnersQuery } from './learners.dto';
 
@@ -51,6 +52,23 @@ export class LearnersService {
       for (const row of late) idByHash.set(row.bsn_hash.toString('hex'), row.id);
     }
     return new Map(unique.map((bsn, i) => [bsn, idByHash.get(hashes[i].toString('hex')) as string]));
+  }
+
+  /**
+   * A CTE `learner(id)` of the statement that writes a record naming this BSN: the learner, created when it does
+   * not exist yet. Two statements creating the same new learner meet in ON CONFLICT, where the later one waits
+   * for the earlier and updates (and so returns) its row, which its own snapshot could not see.
+   */
+  learnerCte(sql: SqlParams, bsn: string): string {
+    const { hash, ciphertext, last4 } = this.crypto.protect(bsn);
+    const bsnHash = sql.add(hash, 'bytea');
+    return `existing_learner AS (SELECT id FROM learners WHERE bsn_hash = ${bsnHash}),
+       new_learner AS (
+         INSERT INTO learners (bsn_hash, bsn_ciphertext, bsn_last4)
+         SELECT ${bsnHash}, ${sql.add(ciphertext, 'bytea')}, ${sql.add(last4, 'text')} WHERE NOT EXISTS (SELECT FROM existing_learner)
+         ON CONFLICT (bsn_hash) DO UPDATE SET bsn_hash = EXCLUDED.bsn_hash
+         RETURNING id),
+       learner AS (SELECT id FROM existing_learner UNION ALL SELECT id FROM new_learner)`;
   }
 
   async resolveId(manager: EntityManager, bsn: string): Promise<string> {

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AuditSubjectType } from '../audit/audit-event.entity';
-import { AuditService } from '../audit/audit.service';
+import { auditCte } from '../audit/audit.service';
 import { Actor } from '../common/auth/actor';
 import { owningSchool, schoolScope } from '../common/auth/tenancy';
 import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
+import { SqlParams } from '../database/sql-params';
 import { LearnerRef, SchoolFilterQuery } from './submissions.dto';
 
 export interface Written<T> {
@@ -24,7 +25,6 @@ export interface Written<T> {
 export class SubmissionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
     private readonly pendingChecks: PendingChecks,
     private readonly learners: LearnersService,
   ) {}
@@ -42,18 +42,60 @@ export class SubmissionsService {
     const schoolId = owningSchool(actor);
     const response = await this.dataSource.transaction(async (manager) => {
       const written = await write(manager, schoolId);
-      await this.audit.record(manager, actor, {
-        action: 'CREATE',
-        subjectType,
-        subjectId: written.response.id,
-        after: written.response,
-      });
-      await this.pendingChecks.markSchool(manager, schoolId);
-      await this.pendingChecks.markLearners(manager, written.learnerIds);
+      const sql = new SqlParams();
+      const record = `written AS (SELECT ${sql.add(written.response.id, 'text')} AS id, ${sql.add(schoolId, 'uuid')} AS school_id,
+                                         ${sql.add(written.learnerIds, 'uuid[]')} AS learner_ids)`;
+      const bookkeeping = this.bookkeeping(sql, actor, subjectType, sql.add(written.response, 'jsonb'));
+      await manager.query(`WITH ${record}, ${bookkeeping} SELECT 1`, sql.values);
       return written.response;
     });
     await this.pendingChecks.kick();
     return response;
+  }
+
+  /**
+   * One record naming one learner, written by a single statement with its audit event and pending-check markers
+   * (atomic without a transaction around it: one round trip to the database), the checks asked for after it.
+   * `insert` is an INSERT reading the CTE `learner(id)` and RETURNING id, school_id, learner_id and the columns
+   * `filled` names; `draft` is the response but for those, which the row fills in.
+   */
+  async createOne<T extends { id: string }>(
+    actor: Actor,
+    subjectType: AuditSubjectType,
+    record: {
+      learnerBsn: string;
+      insert: (sql: SqlParams) => string;
+      draft: T;
+      filled: Partial<Record<keyof T & string, string>>;
+    },
+  ): Promise<T> {
+    const schoolId = owningSchool(actor);
+    const sql = new SqlParams();
+    const filled = Object.entries(record.filled) as [string, string][];
+    const learner = this.learners.learnerCte(sql, record.learnerBsn);
+    const insert = record.insert(sql);
+    const after = `${sql.add(record.draft, 'jsonb')} || jsonb_build_object(${filled.map(([key, column]) => `'${key}', record.${column}`).join(', ')})`;
+    const [row]: Record<string, unknown>[] = await this.dataSource.query(
+      `WITH ${learner}, record AS (${insert}),
+         written AS (SELECT id::text, school_id, ARRAY[learner_id] AS learner_ids FROM record),
+         ${this.bookkeeping(sql, actor, subjectType, `(SELECT ${after} FROM record)`)}
+       SELECT ${filled.map(([key, column]) => `${column} AS "${key}"`).join(', ')} FROM record`,
+      sql.values,
+    );
+    await this.pendingChecks.kick();
+    return { ...record.draft, ...row };
+  }
+
+  /** The audit event and pending-check markers of the record in the CTE `written(id, school_id, learner_ids)`. */
+  private bookkeeping(sql: SqlParams, actor: Actor, subjectType: AuditSubjectType, after: string): string {
+    const audit = auditCte(sql, actor, {
+      action: 'CREATE',
+      subjectType,
+      from: 'written',
+      subjectId: 'id',
+      after,
+    });
+    return `audit AS (${audit}), marked AS (${PendingChecks.markingCte('written')})`;
   }
 
   /** One page of a collection, limited to what the actor may see (`alias.schoolId`), with the total. */

@@ -141,10 +141,9 @@ export async function duoPayment(
       payment.paidOn,
     ],
   );
-  await t.sql(
-    `INSERT INTO pending_checks (scope_type, scope_id) VALUES ('LEARNER', $1) ON CONFLICT (scope_type, scope_id) DO UPDATE SET marked_at = now()`,
-    [payment.learnerId],
-  );
+  await t.sql(`INSERT INTO pending_checks (scope_type, scope_id) VALUES ('LEARNER', $1)`, [
+    payment.learnerId,
+  ]);
   await t.app.get(PendingChecks).kick();
   return row.id;
 }
