@@ -67,9 +67,9 @@ export class HoursDeclarationsService {
       learnerBsn: dto.learnerBsn,
       draft,
       filled: { learnerId: 'learner_id', schoolKvk: 'school_kvk' },
-      insert: (sql) => `
+      insert: (sql, schoolId) => `
         INSERT INTO hours_declarations (id, school_id, learner_id, purpose, period_start, period_end, hours, issued_on, created_at)
-        SELECT ${sql.add(draft.id, 'uuid')}, ${sql.add(draft.schoolId, 'uuid')}, learner.id, ${sql.add(dto.purpose, 'text')},
+        SELECT ${sql.add(draft.id, 'uuid')}, ${sql.add(schoolId, 'uuid')}, learner.id, ${sql.add(dto.purpose, 'text')},
                ${sql.add(dto.periodStart, 'date')}, ${sql.add(dto.periodEnd, 'date')}, ${sql.add(dto.hours, 'numeric')},
                ${sql.add(dto.issuedOn, 'date')}, ${sql.add(draft.createdAt, 'timestamptz')}
         FROM learner

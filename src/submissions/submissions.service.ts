@@ -64,7 +64,7 @@ export class SubmissionsService {
     subjectType: AuditSubjectType,
     record: {
       learnerBsn: string;
-      insert: (sql: SqlParams) => string;
+      insert: (sql: SqlParams, schoolId: string) => string;
       draft: T;
       filled: Partial<Record<keyof T & string, string>>;
     },
@@ -73,7 +73,7 @@ export class SubmissionsService {
     const sql = new SqlParams();
     const filled = Object.entries(record.filled) as [string, string][];
     const learner = this.learners.learnerCte(sql, record.learnerBsn);
-    const insert = record.insert(sql);
+    const insert = record.insert(sql, schoolId);
     const after = `${sql.add(record.draft, 'jsonb')} || jsonb_build_object(${filled.map(([key, column]) => `'${key}', record.${column}`).join(', ')})`;
     const [row]: Record<string, unknown>[] = await this.dataSource.query(
       `WITH ${learner}, record AS (${insert}),
