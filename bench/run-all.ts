@@ -93,6 +93,8 @@ const BENCHES: Bench[] = [
   },
 ];
 
+const FINDINGS = 'bench/findings.md';
+
 interface Outcome {
   bench: Bench;
   seconds: number;
@@ -206,6 +208,8 @@ function markdown(outcomes: Outcome[], machine: Record<string, string>, quick: b
       ...flatten(outcome.result).map(([key, value]) => `| ${key} | ${value} |`),
     );
   }
+  // What profiling found (written by hand, kept with the benches): where the time goes, not what it is.
+  if (existsSync(FINDINGS)) lines.push('', readFileSync(FINDINGS, 'utf8').trim());
   return `${lines.join('\n')}\n`;
 }
 
