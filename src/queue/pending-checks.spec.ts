@@ -8,3 +8,42 @@ describe('PendingChecks.kick', () => {
     expect(jobs.enqueue).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('PendingChecks.kick coalescing', () => {
+  /** A queue whose enqueues answer only when released, to hold a kick on its way. */
+  const heldQueue = () => {
+    const releases: (() => void)[] = [];
+    const enqueue = jest.fn(() => new Promise<void>((resolve) => releases.push(resolve)));
+    const releaseAll = async (): Promise<void> => {
+      while (releases.length > 0) {
+        releases.shift()!();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    return { jobs: { enqueue } as unknown as JobQueue, enqueue, releaseAll };
+  };
+
+  it('sends one kick, and one more after it for every caller that came while it was on its way', async () => {
+    const { jobs, enqueue, releaseAll } = heldQueue();
+    const pending = new PendingChecks(jobs);
+    const first = pending.kick();
+    const later = Array.from({ length: 10 }, () => pending.kick());
+    expect(enqueue).toHaveBeenCalledTimes(1);
+    await releaseAll();
+    await Promise.all([first, ...later]);
+    // The first may have left before the later callers committed: exactly one more left after it.
+    expect(enqueue).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends afresh once nothing is on its way', async () => {
+    const { jobs, enqueue, releaseAll } = heldQueue();
+    const pending = new PendingChecks(jobs);
+    const first = pending.kick();
+    await releaseAll();
+    await first;
+    const second = pending.kick();
+    await releaseAll();
+    await second;
+    expect(enqueue).toHaveBeenCalledTimes(2);
+  });
+});
