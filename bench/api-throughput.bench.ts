@@ -34,6 +34,8 @@ export interface Figures {
   requests: number;
   errors: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** CPU time the server process spent per request (user + system): unlike the rate, hardly moved by other load. */
+  serverCpuMsPerRequest: number;
 }
 
 export interface ApiThroughputResult {
@@ -73,7 +75,20 @@ const body = (i: number, learnerOffset = 0): string =>
   });
 
 /** One autocannon measurement; every connection sends with one of `tokens` (connection n with tokens[n % length]). */
-async function measure(port: number, seconds: number, tokens: string[], overallRate?: number) {
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measure(
+  server: { port: number; pid: number },
+  seconds: number,
+  tokens: string[],
+  overallRate?: number,
+) {
+  const port = server.port;
+  const cpuBefore = cpuMsOf(server.pid);
   const latencies: number[] = [];
   let sent = 0;
   let connection = 0;
@@ -120,6 +135,8 @@ async function measure(port: number, seconds: number, tokens: string[], overallR
       p99: percentile(latencies, 99),
       max: latencies[latencies.length - 1] ?? 0,
     },
+    serverCpuMsPerRequest:
+      Math.round(((cpuMsOf(server.pid) - cpuBefore) / Math.max(1, result.requests.total)) * 1000) / 1000,
   };
   return { figures, sentAt };
 }
@@ -159,8 +176,14 @@ async function startBare(databaseUrl: string, schoolId: string, learnerId: strin
 }
 
 /** Submits at `rate` a second through the API (worker running) and times each declaration until a flag on it shows. */
-async function submissionToFlag(pool: Pool, tokens: string[], rate: number, seconds: number) {
-  const { figures, sentAt } = await measure(API_PORT, seconds, tokens, rate);
+async function submissionToFlag(
+  api: { port: number; pid: number },
+  pool: Pool,
+  tokens: string[],
+  rate: number,
+  seconds: number,
+) {
+  const { figures, sentAt } = await measure(api, seconds, tokens, rate);
   log(`submitted ${figures.requests} at ${rate}/s (${figures.errors} errors); waiting for their flags`);
   const latencies: number[] = [];
   const deadline = Date.now() + 120_000;
@@ -247,23 +270,26 @@ async function main(): Promise<void> {
       tokens.push(jwt.sign({ sub: user.id }, { algorithm: 'HS256', expiresIn: 3600 }));
     }
     log(`warming up: ${LEARNERS} learners`);
-    await measure(API_PORT, 5, tokens);
+    const api = { port: API_PORT, pid: stack.pid('api')! };
+    await measure(api, 5, tokens);
     const [ids] = (
       await pool.query(
         `SELECT (SELECT id FROM schools ORDER BY kvk_number LIMIT 1) AS school, (SELECT id FROM learners LIMIT 1) AS learner`,
       )
     ).rows;
     bare = await startBare(databaseUrl, ids.school, ids.learner);
-    await measure(BARE_PORT, 5, tokens);
+    const bareServer = { port: BARE_PORT, pid: bare.pid! };
+    await measure(bareServer, 5, tokens);
 
     const results: ApiThroughputResult['rounds'] = [];
     for (let round = 1; round <= rounds; round++) {
-      const bareFigures = (await measure(BARE_PORT, seconds, tokens)).figures;
-      const oneSchool = (await measure(API_PORT, seconds, tokens.slice(0, 1))).figures;
-      const fiftySchools = (await measure(API_PORT, seconds, tokens)).figures;
+      const bareFigures = (await measure(bareServer, seconds, tokens)).figures;
+      const oneSchool = (await measure(api, seconds, tokens.slice(0, 1))).figures;
+      const fiftySchools = (await measure(api, seconds, tokens)).figures;
       log(
-        `round ${round}: bare ${bareFigures.perSecond}/s, one school ${oneSchool.perSecond}/s (p99 ${oneSchool.latencyMs.p99} ms), ` +
-          `50 schools ${fiftySchools.perSecond}/s (p99 ${fiftySchools.latencyMs.p99} ms)`,
+        `round ${round}: bare ${bareFigures.perSecond}/s (${bareFigures.serverCpuMsPerRequest} CPU ms each), ` +
+          `one school ${oneSchool.perSecond}/s (p99 ${oneSchool.latencyMs.p99} ms, ${oneSchool.serverCpuMsPerRequest} CPU ms), ` +
+          `50 schools ${fiftySchools.perSecond}/s (p99 ${fiftySchools.latencyMs.p99} ms, ${fiftySchools.serverCpuMsPerRequest} CPU ms)`,
       );
       results.push({ bare: bareFigures, oneSchool, fiftySchools });
     }
@@ -271,7 +297,7 @@ async function main(): Promise<void> {
 
     await stack.restart('worker');
     await drained(pool); // the worker first checks what the throughput rounds submitted
-    const latency = await submissionToFlag(pool, tokens, rate, seconds);
+    const latency = await submissionToFlag(api, pool, tokens, rate, seconds);
     log(`submission to flag at ${rate}/s: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms`);
     sample();
 

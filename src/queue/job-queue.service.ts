@@ -35,14 +35,15 @@ export class JobQueue implements OnModuleDestroy {
 
   /**
    * Enqueues a job. Pass a deterministic `jobId` to make a double submission enqueue once.
-   * Call only after the transaction that wrote the job's data has committed.
+   * Call only after the transaction that wrote the job's data has committed. Answers the id of the job the
+   * queue holds: another one's when the job was deduplicated.
    */
   async enqueue<N extends JobName>(
     name: N,
     payload: JobPayloads[N],
     options: JobsOptions = {},
-  ): Promise<void> {
-    await this.queue(queueOfJob[name]).add(name, payload, options);
+  ): Promise<string | undefined> {
+    return (await this.queue(queueOfJob[name]).add(name, payload, options)).id;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -47,3 +47,29 @@ describe('PendingChecks.kick coalescing', () => {
     expect(enqueue).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('PendingChecks.kick while its own run is delayed', () => {
+  it('sends nothing until that run may start, and deduplicated sends leave no such quiet', async () => {
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    let deduplicated = false;
+    const enqueue = jest.fn(async (_name: unknown, _payload: unknown, options: { jobId: string }) =>
+      deduplicated ? 'someone-else' : options.jobId,
+    );
+    const pending = new PendingChecks({ enqueue } as unknown as JobQueue);
+    try {
+      await pending.kick(); // created: its run starts 200 ms later at the earliest
+      now += 100;
+      await pending.kick(); // that run has not started: it sees this commit
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      now += 100;
+      deduplicated = true;
+      await pending.kick(); // past the quiet: asks again, and the queue already held a run
+      now += 10;
+      await pending.kick(); // a deduplicated send promises nothing about when that run starts
+      expect(enqueue).toHaveBeenCalledTimes(3);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+});
