@@ -7,6 +7,7 @@ import { requireVisible, schoolScope } from '../common/auth/tenancy';
 import { ConflictProblem, RuleViolationProblem } from '../common/errors/problems';
 import { Page, pageOf } from '../common/http/validators';
 import { PendingChecks } from '../queue/pending-checks';
+import { Callers } from '../common/auth/callers';
 import { KeurmerkEvent, KeurmerkStatus, Measure, SANCTIONS, School } from './school.entity';
 import {
   CreateKeurmerkEventDto,
@@ -58,6 +59,7 @@ export class SchoolsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly pendingChecks: PendingChecks,
+    private readonly callers: Callers,
   ) {}
 
   async create(actor: Actor, dto: CreateSchoolDto): Promise<SchoolResponse> {
@@ -133,6 +135,7 @@ export class SchoolsService {
         after: { closedOn: dto.closedOn },
       });
     });
+    this.callers.forget(); // its users may not submit from the next request on
     return { ...before, closedOn: dto.closedOn };
   }
 

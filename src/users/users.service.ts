@@ -14,6 +14,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { School } from '../schools/school.entity';
 import { CreateUserDto, UpdatedUserResponse, UpdateUserDto, UserResponse } from './create-user.dto';
 import { User } from './user.entity';
+import { Callers } from '../common/auth/callers';
 
 const toResponse = (user: User): UserResponse => ({
   id: user.id,
@@ -30,6 +31,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly callers: Callers,
   ) {}
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserResponse> {
@@ -64,7 +66,7 @@ export class UsersService {
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UpdatedUserResponse> {
     if (dto.disabled && id === actor.id)
       throw new RuleViolationProblem('An ADMIN cannot disable its own account.', 'disabled');
-    return this.dataSource.transaction(async (manager) => {
+    const updated = await this.dataSource.transaction(async (manager) => {
       const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundProblem('User');
       const before = { ...toResponse(user), disabled: user.disabledAt !== null };
@@ -82,6 +84,8 @@ export class UsersService {
       });
       return after;
     });
+    this.callers.forget(); // a disabled account is refused from the next request on
+    return updated;
   }
 
   /** On start-up: when no user exists, the ADMIN from ADMIN_EMAIL / ADMIN_PASSWORD. */

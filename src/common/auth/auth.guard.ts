@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ForbiddenProblem, UnauthorizedProblem } from '../errors/problems';
 import { Role } from './actor';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY, SESSION_AUTH } from './auth.decorators';
-import { Caller, readCaller, TokenAuthenticator } from './token-authenticator';
+import { Callers } from './callers';
+import { Caller, TokenAuthenticator } from './token-authenticator';
 
 /** Requests that submit or change something (everything but reading). */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -20,7 +19,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenAuthenticator,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly callers: Callers,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,7 +42,7 @@ export class AuthGuard implements CanActivate {
   /** The console's signed-in user, read afresh so a changed role or school takes effect at once. */
   private async sessionCaller(request: AuthenticatedRequest): Promise<Caller> {
     const userId = request.session?.userId;
-    const caller = userId ? await readCaller(this.dataSource, userId) : null;
+    const caller = userId ? await this.callers.read(userId) : null;
     if (!caller || caller.disabled) throw new UnauthorizedProblem('Sign in to the console first.');
     return caller;
   }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { UnauthorizedProblem } from '../errors/problems';
-import { Actor, Role } from './actor';
+import { Actor } from './actor';
+import { Callers } from './callers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,41 +12,12 @@ export interface Caller {
   schoolClosedOn: string | null;
 }
 
-/**
- * The user (and its school's closing) as a Caller, in one primary-key read: the role, the school and whether the
- * account still works are read on every request, so a disabled account or a changed role takes effect at once.
- */
-export async function readCaller(
-  dataSource: DataSource,
-  userId: string,
-): Promise<(Caller & { disabled: boolean }) | null> {
-  const [user]: {
-    role: Role;
-    school_id: string | null;
-    disabled_at: Date | null;
-    closed_on: string | null;
-  }[] = await dataSource.query(
-    `SELECT u.role, u.school_id, u.disabled_at,
-              CASE WHEN s.closed_on < (now() AT TIME ZONE 'Europe/Amsterdam')::date THEN to_char(s.closed_on, 'YYYY-MM-DD') END AS closed_on
-       FROM users u LEFT JOIN schools s ON s.id = u.school_id AND u.role = 'SCHOOL'
-       WHERE u.id = $1`,
-    [userId],
-  );
-  if (!user) return null;
-  const schoolId = user.role === 'SCHOOL' ? user.school_id : null;
-  return {
-    actor: { id: userId, role: user.role, schoolId },
-    schoolClosedOn: user.closed_on,
-    disabled: user.disabled_at !== null,
-  };
-}
-
-/** Who a bearer token speaks for. The token proves the user and its expiry; the rest is read afresh (readCaller). */
+/** Who a bearer token speaks for. The token proves the user and its expiry; the rest is read afresh (Callers). */
 @Injectable()
 export class TokenAuthenticator {
   constructor(
     private readonly jwt: JwtService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly callers: Callers,
   ) {}
 
   async actor(token: string): Promise<Actor> {
@@ -63,7 +33,7 @@ export class TokenAuthenticator {
     }
     if (typeof sub !== 'string' || !UUID.test(sub))
       throw new UnauthorizedProblem('The bearer token is invalid.');
-    const caller = await readCaller(this.dataSource, sub);
+    const caller = await this.callers.read(sub);
     if (!caller) throw new UnauthorizedProblem('The bearer token is invalid.');
     if (caller.disabled) throw new UnauthorizedProblem('This account is disabled.');
     return caller;
