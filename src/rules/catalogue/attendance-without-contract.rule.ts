@@ -1,15 +1,19 @@
 import { defineRule } from './rule-definition';
 import { day, record } from './shared-sql';
 
-/** The attendance rows of the summary's months (m) not covered whole by the learner's contracts with the school. */
+/**
+ * The attendance rows of the summary's months (m) not covered whole by the learner's contracts with the school
+ * (OFFSET 0: the months filtered first; the planner cannot tell how few they are and would fetch every month's rows).
+ */
 const uncoveredMonths = `
-  SELECT a.* FROM check_attendance m LEFT JOIN cover c USING (learner_id, school_id)
+  SELECT a.* FROM (
+    SELECT m.* FROM check_attendance m LEFT JOIN cover c USING (learner_id, school_id)
+    WHERE c.days IS NULL OR NOT c.days @> daterange(m.first_day, m.last_day, '[]') OFFSET 0) m
   CROSS JOIN LATERAL (
     SELECT a.* FROM lesson_attendees a
     WHERE a.learner_id = m.learner_id AND a.school_id = m.school_id AND a.lesson_date BETWEEN m.first_day AND m.last_day
       -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
-      AND a.starts_at >= (m.first_day - 1)::timestamptz AND a.starts_at < (m.last_day + 2)::timestamptz OFFSET 0) a
-  WHERE c.days IS NULL OR NOT c.days @> daterange(m.first_day, m.last_day, '[]')`;
+      AND a.starts_at >= (m.first_day - 1)::timestamptz AND a.starts_at < (m.last_day + 2)::timestamptz OFFSET 0) a`;
 
 export const attendanceWithoutContract = defineRule({
   code: 'ATTENDANCE_WITHOUT_CONTRACT',
