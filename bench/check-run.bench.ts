@@ -8,7 +8,7 @@
  * attendance rows, 100,000 contracts, 300,000 invoices and as many DUO payments, 5,000 hours declarations,
  * with a sprinkling of irregularities for every rule. Then three rounds, each of:
  *  - straight: the statements a full run's units run, one after the other in one transaction (the attendance
- *    summary once, then each rule's `fired` query over everything into a temp table), without the flags'
+ *    exceptions once, then each rule's `fired` query over everything into a temp table), without the flags'
  *    bookkeeping;
  *  - check run, one worker: POST /check-runs' flow (the attendance unit and one unit per other rule) worked off
  *    by one worker process (the built dist/jobs/worker.js, concurrency 1);
@@ -212,7 +212,7 @@ interface StraightRun {
   perStatement: Record<string, number>;
 }
 
-/** The statements of a full run's units, straight: the attendance summary, then every enabled rule's fired rows. */
+/** The statements of a full run's units, straight: the attendance exceptions, then every enabled rule's fired rows. */
 async function straightSql(db: Client): Promise<StraightRun> {
   const rules: { code: RuleCode; severity: string; parameters: Record<string, unknown> }[] = (
     await db.query(`SELECT code, severity, parameters FROM rules WHERE enabled ORDER BY code`)
@@ -224,7 +224,7 @@ async function straightSql(db: Client): Promise<StraightRun> {
   await db.query(RULE_SETTINGS);
   const preparation = fullRunPreparation(rules.map((r) => r.code));
   for (const statement of preparation) await db.query(statement);
-  if (preparation.length > 0) perStatement.ATTENDANCE_SUMMARY = seconds(started);
+  if (preparation.length > 0) perStatement.ATTENDANCE_EXCEPTIONS = seconds(started);
   for (const rule of rules) {
     const ruleStarted = Date.now();
     await db.query(

@@ -17,22 +17,22 @@ const CROSS_SCHOOL_UNIT = 'cross-school';
 const RULE_UNIT_PREFIX = 'rule-';
 const ATTENDANCE_UNIT = 'attendance';
 const SCHOOL_RULES = RULE_CODES.filter((code) => !CROSS_SCHOOL_RULES.includes(code));
-/** The rules a whole-country run checks in one unit, so that they derive the attendance summary once. */
-const SUMMARY_RULES = RULE_CODES.filter((code) => ruleOf(code).readsAttendanceSummary);
+/** The rules a whole-country run checks in one unit, so that they derive the attendance exceptions once. */
+const EXCEPTION_RULES = RULE_CODES.filter((code) => ruleOf(code).readsAttendanceExceptions);
 /**
  * A whole-country run's units: the attendance unit first (the longest, so a second worker takes on the
  * rest meanwhile), then one per other rule.
  */
 const COUNTRY_UNITS = [
   ATTENDANCE_UNIT,
-  ...RULE_CODES.filter((code) => !SUMMARY_RULES.includes(code)).map((code) => `${RULE_UNIT_PREFIX}${code}`),
+  ...RULE_CODES.filter((code) => !EXCEPTION_RULES.includes(code)).map((code) => `${RULE_UNIT_PREFIX}${code}`),
 ];
 
 /**
  * Check runs, as a BullMQ flow whose parent closes the run. A run over the whole country fans out one
  * child per rule over every school's data (the rules are independent, so more workers finish sooner, and
  * each runs the rule's set-based SQL once instead of once per school), except that the rules that read the
- * attendance summary share one child, which derives it once; a run for one school has a child for
+ * attendance exceptions share one child, which derives it once; a run for one school has a child for
  * that school's subjects and one for the cross-school learner rules of its learners. Job ids are
  * deterministic (`check-run-<id>-<unit>`), every unit is idempotent (flags are upserted on their natural
  * key) and counted once (check_run_units), so a worker killed mid-run resumes to exactly the flags of an
@@ -147,7 +147,7 @@ export class CheckRunsService implements OnModuleDestroy {
     schoolIds: string[],
   ): Promise<CheckOutcome> {
     if (unit === ATTENDANCE_UNIT)
-      return this.engine.check(manager, { all: true }, { rules: SUMMARY_RULES, checkRunId });
+      return this.engine.check(manager, { all: true }, { rules: EXCEPTION_RULES, checkRunId });
     if (unit.startsWith(RULE_UNIT_PREFIX)) {
       const rule = unit.slice(RULE_UNIT_PREFIX.length) as RuleCode;
       return this.engine.check(manager, { all: true }, { rules: [rule], checkRunId });

@@ -42,7 +42,7 @@ export interface CheckOutcome {
 /**
  * Runs rules over a scope and reconciles the flags, inside the caller's transaction:
  *  1. the candidate subjects of the scope per rule (temp table check_scope); a full run instead derives what
- *     several rules read (fullRunPreparation: the attendance summary), once for all of them,
+ *     several rules read (fullRunPreparation: the attendance exceptions), once for all of them,
  *  2. every enabled rule's fired rows (temp table check_fired), one statement per rule,
  *  3. the flags reconciled with what fired (FlagWriter: raised, reopened, reconfirmed, withdrawn),
  *  4. hours declarations of the scope to CHECKED or FLAGGED (hours-declarations' refreshDeclarationStatuses).

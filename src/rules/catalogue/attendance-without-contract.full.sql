@@ -8,15 +8,7 @@ WITH cover AS (
         SELECT a.learner_id, a.school_id, a.lesson_date, a.lesson_id,
           (SELECT max(c.end_date) FROM contracts c
             WHERE c.learner_id = a.learner_id AND c.school_id = a.school_id AND c.end_date < a.lesson_date) AS after_contract_end
-        FROM (
-  SELECT a.* FROM (
-    SELECT m.* FROM check_attendance m LEFT JOIN cover c USING (learner_id, school_id)
-    WHERE c.days IS NULL OR NOT c.days @> daterange(m.first_day, m.last_day, '[]') OFFSET 0) m
-  CROSS JOIN LATERAL (
-    SELECT a.* FROM lesson_attendees a
-    WHERE a.learner_id = m.learner_id AND a.school_id = m.school_id AND a.lesson_date BETWEEN m.first_day AND m.last_day
-      -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
-      AND a.starts_at >= (m.first_day - 1)::timestamptz AND a.starts_at < (m.last_day + 2)::timestamptz OFFSET 0) a) a
+        FROM (SELECT a.* FROM check_attendance a WHERE a.uncovered) a
         LEFT JOIN cover USING (learner_id, school_id)
         WHERE cover.days IS NULL OR NOT cover.days @> a.lesson_date),
       described AS (

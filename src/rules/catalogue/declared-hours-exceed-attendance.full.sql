@@ -10,22 +10,12 @@ SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
           'declaredHours', x.hours, 'attendedHours', att.hours, 'lessons', att.lessons,
           'remoteLessons', att.remote, 'toleranceHours', ($1::jsonb->>'toleranceHours')::numeric)
       FROM hours_declarations x
-      JOIN (
-  WITH touching AS (
-    SELECT x.id, m.counting_hundredths, m.counting, m.remote, m.first_day >= x.period_start AND m.last_day <= x.period_end AS inside
-    FROM hours_declarations x LEFT JOIN check_attendance m
-      ON m.learner_id = x.learner_id AND m.school_id = x.school_id AND m.first_day <= x.period_end AND m.last_day >= x.period_start)
-  SELECT id, coalesce(round(sum(counting_hundredths) / 100.0, 2), 0) AS hours,
-         coalesce(sum(counting), 0)::bigint AS lessons, coalesce(sum(remote), 0)::bigint AS remote
-  FROM touching GROUP BY id HAVING bool_and(inside) IS NOT FALSE
-  UNION ALL
-  SELECT x.id, att.* FROM hours_declarations x CROSS JOIN LATERAL (
-  SELECT coalesce(sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) FILTER (WHERE a.counts), 0) AS hours,
-         count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
-  FROM lesson_attendees a
-  WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
-    AND a.lesson_date BETWEEN x.period_start AND x.period_end
-    -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
-    AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
-  WHERE x.id IN (SELECT id FROM touching WHERE NOT inside)) att ON att.id = x.id
+      CROSS JOIN LATERAL (
+        SELECT coalesce(sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) FILTER (WHERE a.counts), 0) AS hours,
+               count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
+        FROM lesson_attendees a
+        WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
+          AND a.lesson_date BETWEEN x.period_start AND x.period_end
+          -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
+          AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
       WHERE TRUE AND x.source = 'SCHOOL' AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric;

@@ -17,11 +17,11 @@ SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
           'remoteLessons', att.remote, 'toleranceHours', ($1::jsonb->>'toleranceHours')::numeric)
       FROM hours_declarations x
       CROSS JOIN LATERAL (
-  SELECT coalesce(sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) FILTER (WHERE a.counts), 0) AS hours,
-         count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
-  FROM lesson_attendees a
-  WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
-    AND a.lesson_date BETWEEN x.period_start AND x.period_end
-    -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
-    AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
+        SELECT coalesce(sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) FILTER (WHERE a.counts), 0) AS hours,
+               count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
+        FROM lesson_attendees a
+        WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
+          AND a.lesson_date BETWEEN x.period_start AND x.period_end
+          -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
+          AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
       WHERE x.id IN (SELECT subject_id FROM check_scope WHERE rule_code = 'DECLARED_HOURS_EXCEED_ATTENDANCE') AND x.source = 'SCHOOL' AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric;

@@ -22,7 +22,7 @@ import { certifiedLessonShareBelowNorm } from './certified-lesson-share-below-no
 import { presentedDeclarationNotRegistered } from './presented-declaration-not-registered.rule';
 import { resultsBelowRegisteredHours } from './results-below-registered-hours.rule';
 import { ParameterValues, RuleDefinition } from './rule-definition';
-import { ATTENDANCE_SUMMARY } from './shared-sql';
+import { ATTENDANCE_EXCEPTIONS } from './shared-sql';
 
 /** Every rule by its code: the compiler refuses a code without its rule, or a rule filed under another code. */
 export const CATALOGUE = {
@@ -63,27 +63,27 @@ export const CROSS_SCHOOL_RULES: readonly RuleCode[] = RULES.filter((rule) => ru
   (rule) => rule.code,
 );
 
-/** Whether a full run of one of these rules reads the attendance summary (check_attendance). */
-export const readsAttendanceSummary = (codes: readonly RuleCode[]): boolean =>
-  codes.some((code) => ruleOf(code).readsAttendanceSummary === true);
+/** Whether a full run of one of these rules reads the attendance exceptions (check_attendance). */
+export const readsAttendanceExceptions = (codes: readonly RuleCode[]): boolean =>
+  codes.some((code) => ruleOf(code).readsAttendanceExceptions === true);
 
 /**
- * What a full run of these rules runs first in its transaction: the attendance summary as the temp table
+ * What a full run of these rules runs first in its transaction: the attendance exceptions as the temp table
  * check_attendance when one of them reads it (derived once for all of them). A read-only transaction, which
- * cannot create it, has it as a WITH query of that name instead (attendanceSummaryCte).
+ * cannot create it, has it as a WITH query of that name instead (attendanceExceptionsCte).
  */
 export const fullRunPreparation = (codes: readonly RuleCode[]): string[] =>
-  readsAttendanceSummary(codes)
+  readsAttendanceExceptions(codes)
     ? [
         `DROP TABLE IF EXISTS check_attendance`,
-        `CREATE TEMP TABLE check_attendance ON COMMIT DROP AS ${ATTENDANCE_SUMMARY}`,
+        `CREATE TEMP TABLE check_attendance ON COMMIT DROP AS ${ATTENDANCE_EXCEPTIONS}`,
         `ANALYZE check_attendance`,
       ]
     : [];
 
 /** The attendance summary as the first WITH query of one statement (`WITH ${...}other AS ...`), when these rules read it. */
-export const attendanceSummaryCte = (codes: readonly RuleCode[]): string =>
-  readsAttendanceSummary(codes) ? `check_attendance AS (${ATTENDANCE_SUMMARY}),` : '';
+export const attendanceExceptionsCte = (codes: readonly RuleCode[]): string =>
+  readsAttendanceExceptions(codes) ? `check_attendance AS (${ATTENDANCE_EXCEPTIONS}),` : '';
 
 /** A rule's parameters, typed, with every default applied. */
 export type RuleParameters<C extends RuleCode> = ParameterValues<(typeof CATALOGUE)[C]['parameters']>;

@@ -1,13 +1,5 @@
 import { defineRule } from './rule-definition';
-import {
-  clock,
-  keyedRows,
-  lessonCandidates,
-  lessonTimes,
-  overlappingPairs,
-  possiblyDoubleBooked,
-  record,
-} from './shared-sql';
+import { clock, keyedRows, lessonCandidates, lessonTimes, overlappingPairs, record } from './shared-sql';
 
 export const learnerDoubleBooked = defineRule({
   code: 'LEARNER_DOUBLE_BOOKED',
@@ -15,10 +7,10 @@ export const learnerDoubleBooked = defineRule({
   description: 'A learner attends two lessons that overlap in time, at any schools.',
   defaultSeverity: 'HIGH',
   parameters: {},
-  readsAttendanceSummary: true,
+  readsAttendanceExceptions: true,
   candidates: lessonCandidates,
-  // The attendance of the learners of the scope's lessons; in a full run, of those the attendance summary finds
-  // possibly double booked (the others have no overlap).
+  // The attendance of the learners of the scope's lessons; in a full run, of those with a lesson that starts
+  // before their previous one ends (attendance exceptions): the others have no overlap.
   fired: (scope) => `
 WITH ${overlappingPairs(
     keyedRows(
@@ -26,7 +18,7 @@ WITH ${overlappingPairs(
       't.learner_id, t.lesson_id, t.school_id, t.starts_at, t.ends_at',
       'learner_id',
       scope.all
-        ? possiblyDoubleBooked
+        ? `SELECT e.learner_id FROM check_attendance e WHERE e.overlaps_previous GROUP BY e.learner_id`
         : `SELECT DISTINCT c.learner_id FROM lesson_attendees c WHERE ${scope.inScope('c.lesson_id')}`,
     ),
     'learner_id',

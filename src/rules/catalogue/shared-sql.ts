@@ -77,36 +77,25 @@ export const clock = (instant: string): string =>
   `to_char(${instant} AT TIME ZONE 'Europe/Amsterdam', 'HH24:MI')`;
 export const attendedHours = `round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)`;
 /**
- * attendedHours in hundredths, as an integer: the same rounding (half away from zero; a tie is a whole number
- * of seconds, exact in floating point), at a fraction of numeric arithmetic's cost over twelve million rows.
+ * The attendance exceptions (check_attendance: see fullRunPreparation) that the rules marked
+ * `readsAttendanceExceptions` read in a full run instead of each reading the twelve million attendance rows again:
+ * one pass in the learner's time order (the primary key's: no sort) that keeps the rows of a lesson starting
+ * before the learner's previous one (at any school) ends, and those no contract of the learner with the school
+ * covers. Only a learner with the first kind can be double booked: of two overlapping lessons, the one right
+ * after the earlier in time order overlaps it too.
  */
-const attendedHundredths = `floor(date_part('epoch', a.ends_at - a.starts_at) / 36 + 0.5)::int`;
+export const ATTENDANCE_EXCEPTIONS = `
+  WITH cover AS (
+    SELECT c.learner_id, c.school_id, range_agg(daterange(c.start_date, c.end_date, '[]')) AS days
+    FROM contracts c GROUP BY c.learner_id, c.school_id)
+  SELECT a.*, cover.days IS NULL OR NOT cover.days @> a.lesson_date AS uncovered
+  FROM (SELECT a.learner_id, a.school_id, a.lesson_id, a.lesson_date,
+          coalesce(lag(a.ends_at) OVER (PARTITION BY a.learner_id ORDER BY a.starts_at, a.lesson_id) > a.starts_at, false)
+            AS overlaps_previous
+        FROM lesson_attendees a) a
+  LEFT JOIN cover USING (learner_id, school_id)
+  WHERE a.overlaps_previous OR cover.days IS NULL OR NOT cover.days @> a.lesson_date`;
 
-/**
- * The attendance summary (check_attendance: see fullRunPreparation) that the rules marked `readsAttendanceSummary`
- * read in a full run instead of each reading the twelve million attendance rows again: one pass, per learner,
- * school and calendar month, of the first and last day attended, the lessons, a bit per day of the month
- * attended, whether a lesson ends after 22:00 UTC of its day (all that can run past Amsterdam's midnight), and the
- * counting lessons with their hours in hundredths (attendedHundredths) and the REMOTE lessons.
- */
-export const ATTENDANCE_SUMMARY = `
-  SELECT a.learner_id, a.school_id, date_trunc('month', a.lesson_date::timestamp)::date AS month,
-    min(a.lesson_date) AS first_day, max(a.lesson_date) AS last_day, count(*) AS lessons,
-    bit_or(1 << date_part('day', a.lesson_date)::int) AS days,
-    bool_or(date_part('epoch', a.ends_at) > (a.lesson_date - date '1970-01-01') * 86400 + 79200) AS late,
-    count(*) FILTER (WHERE a.counts) AS counting, count(*) FILTER (WHERE NOT a.counts) AS remote,
-    sum(${attendedHundredths}) FILTER (WHERE a.counts) AS counting_hundredths
-  FROM lesson_attendees a
-  GROUP BY a.learner_id, a.school_id, 3`;
-
-/**
- * The learners of the attendance summary who can be double booked: two lessons overlap only on one day (two
- * lessons at a school that day, or days at two schools in common) or when the earlier runs past midnight.
- */
-export const possiblyDoubleBooked = `
-  SELECT DISTINCT s.learner_id FROM check_attendance s GROUP BY s.learner_id, s.month
-  HAVING bool_or(s.late OR s.lessons > bit_count(s.days::bit(32)))
-      OR sum(bit_count(s.days::bit(32))) > bit_count(bit_or(s.days)::bit(32))`;
 /** The configured severity, lowered to MEDIUM (never raised) for the MEDIUM variant of a rule. */
 export const atMostMedium = `CASE WHEN $2 = 'HIGH' THEN 'MEDIUM' ELSE $2 END`;
 export const record = (type: string, id: string, schoolId: string, extra = ''): string =>
@@ -147,41 +136,11 @@ export const INVOICE: PeriodRecord = {
 export const periodRecordCandidates = (r: PeriodRecord): string =>
   `SELECT x.id, x.school_id FROM ${r.table} x WHERE x.school_id = ANY($1::uuid[]) OR x.learner_id = ANY($2::uuid[])`;
 
-/** The attended hours, lessons and REMOTE lessons of period record `x` (a row alias), from the attendance rows. */
-const attendanceOf = (x: string): string => `
-  SELECT coalesce(sum(${attendedHours}) FILTER (WHERE a.counts), 0) AS hours,
-         count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
-  FROM lesson_attendees a
-  WHERE a.learner_id = ${x}.learner_id AND a.school_id = ${x}.school_id
-    AND a.lesson_date BETWEEN ${x}.period_start AND ${x}.period_end
-    -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
-    AND a.starts_at >= (${x}.period_start - 1)::timestamptz AND a.starts_at < (${x}.period_end + 2)::timestamptz`;
-
-/**
- * attendanceOf every record of the table (id, hours, lessons, remote) in a full run, from the attendance summary:
- * the summed months of the learner at the school that the period touches, when each month's attended days lie
- * inside it; a record with a month that straddles a period end (a period not of whole months) from the rows.
- */
-const summarisedAttendance = (r: PeriodRecord): string => `
-  WITH touching AS (
-    SELECT x.id, m.counting_hundredths, m.counting, m.remote, m.first_day >= x.period_start AND m.last_day <= x.period_end AS inside
-    FROM ${r.table} x LEFT JOIN check_attendance m
-      ON m.learner_id = x.learner_id AND m.school_id = x.school_id AND m.first_day <= x.period_end AND m.last_day >= x.period_start)
-  SELECT id, coalesce(round(sum(counting_hundredths) / 100.0, 2), 0) AS hours,
-         coalesce(sum(counting), 0)::bigint AS lessons, coalesce(sum(remote), 0)::bigint AS remote
-  FROM touching GROUP BY id HAVING bool_and(inside) IS NOT FALSE
-  UNION ALL
-  SELECT x.id, att.* FROM ${r.table} x CROSS JOIN LATERAL (${attendanceOf('x')}) att
-  WHERE x.id IN (SELECT id FROM touching WHERE NOT inside)`;
-
 /** Hours above the learner's attended hours at the school's counting (not REMOTE) lessons dated in the period. */
-export function hoursExceedAttendance(
-  r: PeriodRecord,
-): RuleSql & Pick<RuleDefinition, 'readsAttendanceSummary'> {
+export function hoursExceedAttendance(r: PeriodRecord): RuleSql {
   return {
-    readsAttendanceSummary: true,
     candidates: periodRecordCandidates(r),
-    fired: ({ all, inScope }) => `
+    fired: ({ inScope }) => `
       SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
         format('${r.verb} %s h for %s..%s; the learner attended %s h of this school''s counting lessons in that period (%s lessons)%s%s.',
           ${hours('x.hours')}, ${day('x.period_start')}, ${day('x.period_end')}, ${hours('att.hours')}, att.lessons,
@@ -192,7 +151,14 @@ export function hoursExceedAttendance(
           '${r.verb.toLowerCase()}Hours', x.hours, 'attendedHours', att.hours, 'lessons', att.lessons,
           'remoteLessons', att.remote, 'toleranceHours', ($1::jsonb->>'toleranceHours')::numeric)
       FROM ${r.table} x
-      ${all ? `JOIN (${summarisedAttendance(r)}) att ON att.id = x.id` : `CROSS JOIN LATERAL (${attendanceOf('x')}) att`}
+      CROSS JOIN LATERAL (
+        SELECT coalesce(sum(${attendedHours}) FILTER (WHERE a.counts), 0) AS hours,
+               count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
+        FROM lesson_attendees a
+        WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
+          AND a.lesson_date BETWEEN x.period_start AND x.period_end
+          -- the same days as an index range on starts_at (Amsterdam is at most two hours off UTC)
+          AND a.starts_at >= (x.period_start - 1)::timestamptz AND a.starts_at < (x.period_end + 2)::timestamptz) att
       WHERE ${inScope('x.id')} AND ${r.filed} AND x.hours > att.hours + ($1::jsonb->>'toleranceHours')::numeric`,
   };
 }
