@@ -81,7 +81,7 @@ export const fullRunPreparation = (codes: readonly RuleCode[]): string[] =>
       ]
     : [];
 
-/** The attendance summary as the first WITH query of one statement (`WITH ${...}other AS ...`), when these rules read it. */
+/** The attendance exceptions as the first WITH query of one statement (`WITH ${...}other AS ...`), when these rules read it. */
 export const attendanceExceptionsCte = (codes: readonly RuleCode[]): string =>
   readsAttendanceExceptions(codes) ? `check_attendance AS (${ATTENDANCE_EXCEPTIONS}),` : '';
 
