@@ -7,7 +7,7 @@ import { NotFoundProblem, RuleViolationProblem } from '../common/errors/problems
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { defaultJobOptions, JobContext, JobName, queueOfJob } from '../queue/job-catalogue';
 import { redisOptions } from '../queue/redis';
-import { CROSS_SCHOOL_RULES, RULE_CODES, RuleCode } from '../rules/catalogue';
+import { CROSS_SCHOOL_RULES, RULE_CODES, RuleCode, ruleOf } from '../rules/catalogue';
 import { CheckRunResponse } from './check-runs.dto';
 import { CheckOutcome, ChecksEngine } from './checks-engine.service';
 
@@ -15,12 +15,24 @@ type Trigger = CheckRunResponse['trigger'];
 const SCHOOL_UNIT = 'school';
 const CROSS_SCHOOL_UNIT = 'cross-school';
 const RULE_UNIT_PREFIX = 'rule-';
+const ATTENDANCE_UNIT = 'attendance';
 const SCHOOL_RULES = RULE_CODES.filter((code) => !CROSS_SCHOOL_RULES.includes(code));
+/** The rules a whole-country run checks in one unit, so that they derive the attendance exceptions once. */
+const EXCEPTION_RULES = RULE_CODES.filter((code) => ruleOf(code).readsAttendanceExceptions);
+/**
+ * A whole-country run's units: the attendance unit first (the longest, so a second worker takes on the
+ * rest meanwhile), then one per other rule.
+ */
+const COUNTRY_UNITS = [
+  ATTENDANCE_UNIT,
+  ...RULE_CODES.filter((code) => !EXCEPTION_RULES.includes(code)).map((code) => `${RULE_UNIT_PREFIX}${code}`),
+];
 
 /**
  * Check runs, as a BullMQ flow whose parent closes the run. A run over the whole country fans out one
  * child per rule over every school's data (the rules are independent, so more workers finish sooner, and
- * each runs the rule's set-based SQL once instead of once per school); a run for one school has a child for
+ * each runs the rule's set-based SQL once instead of once per school), except that the rules that read the
+ * attendance exceptions share one child, which derives it once; a run for one school has a child for
  * that school's subjects and one for the cross-school learner rules of its learners. Job ids are
  * deterministic (`check-run-<id>-<unit>`), every unit is idempotent (flags are upserted on their natural
  * key) and counted once (check_run_units), so a worker killed mid-run resumes to exactly the flags of an
@@ -43,7 +55,7 @@ export class CheckRunsService implements OnModuleDestroy {
           { unit: SCHOOL_UNIT, schoolIds: [schoolId] },
           { unit: CROSS_SCHOOL_UNIT, schoolIds: [schoolId] },
         ]
-      : RULE_CODES.map((code) => ({ unit: `${RULE_UNIT_PREFIX}${code}`, schoolIds: [] }));
+      : COUNTRY_UNITS.map((unit) => ({ unit, schoolIds: [] }));
     const id = await this.dataSource.transaction(async (manager) => {
       if (schoolId) {
         const [school] = await manager.query(`SELECT id FROM schools WHERE id = $1`, [schoolId]);
@@ -134,6 +146,8 @@ export class CheckRunsService implements OnModuleDestroy {
     unit: string,
     schoolIds: string[],
   ): Promise<CheckOutcome> {
+    if (unit === ATTENDANCE_UNIT)
+      return this.engine.check(manager, { all: true }, { rules: EXCEPTION_RULES, checkRunId });
     if (unit.startsWith(RULE_UNIT_PREFIX)) {
       const rule = unit.slice(RULE_UNIT_PREFIX.length) as RuleCode;
       return this.engine.check(manager, { all: true }, { rules: [rule], checkRunId });
@@ -168,7 +182,10 @@ export class CheckRunsService implements OnModuleDestroy {
     if (!this.flows) {
       this.flows = new FlowProducer({
         prefix: this.config.queuePrefix,
-        connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: false }),
+        connection: redisOptions(this.config.redisUrl, {
+          maxRetriesPerRequest: 3,
+          enableOfflineQueue: false,
+        }),
       });
       // An 'error' without a listener would crash the process; a failed add is reported to its caller anyway.
       this.flows.on('error', () => undefined);

@@ -1,11 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { RULE_CODES, RULE_SUBJECTS, RuleCode, ruleOf, withDefaults } from '../rules/catalogue';
+import {
+  fullRunPreparation,
+  RULE_CODES,
+  RULE_SUBJECTS,
+  RuleCode,
+  ruleOf,
+  withDefaults,
+} from '../rules/catalogue';
 import { ActiveRule, FULL_RUN, RuleScope, scopedRun } from '../rules/catalogue/rule-definition';
 import { LIVE } from '../common/vocabulary';
 import { FlagWriter } from '../flags/flag-writer';
 import { refreshDeclarationStatuses } from '../hours-declarations/declaration-statuses';
 import { NO_SCHOOL, settledSubject } from '../rules/catalogue/shared-sql';
+
+/**
+ * The settings of a transaction that runs rule statements (SET LOCAL). The statements are planned fresh each
+ * time: compiling them (JIT) costs more than it saves. Their hashes and sorts over a whole country's lessons
+ * would spill to disk in the default 4 MB.
+ */
+export const RULE_SETTINGS = `SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`;
 
 /**
  * What to check: everything, or the subjects that marked schools and learners can affect.
@@ -27,7 +41,8 @@ export interface CheckOutcome {
 
 /**
  * Runs rules over a scope and reconciles the flags, inside the caller's transaction:
- *  1. the candidate subjects of the scope per rule (temp table check_scope),
+ *  1. the candidate subjects of the scope per rule (temp table check_scope); a full run instead derives what
+ *     several rules read (fullRunPreparation: the attendance exceptions), once for all of them,
  *  2. every enabled rule's fired rows (temp table check_fired), one statement per rule,
  *  3. the flags reconciled with what fired (FlagWriter: raised, reopened, reconfirmed, withdrawn),
  *  4. hours declarations of the scope to CHECKED or FLAGGED (hours-declarations' refreshDeclarationStatuses).
@@ -46,8 +61,7 @@ export class ChecksEngine {
        WHERE enabled AND code = ANY($1) ORDER BY code`,
       [wanted],
     );
-    // The rule statements are planned fresh each time; compiling them (JIT) costs more than it saves here.
-    await manager.query(`SET LOCAL jit = off`);
+    await manager.query(RULE_SETTINGS);
     await manager.query(`
       CREATE TEMP TABLE IF NOT EXISTS check_scope (rule_code text, subject_id uuid, school_key uuid) ON COMMIT DROP;
       CREATE TEMP TABLE IF NOT EXISTS check_fired (
@@ -70,6 +84,8 @@ export class ChecksEngine {
       }
       await manager.query(`ANALYZE check_scope`);
       scopeOf = scopedRun;
+    } else {
+      for (const statement of fullRunPreparation(rules.map((r) => r.code))) await manager.query(statement);
     }
 
     for (const rule of rules) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LIVE, Severity, SubjectType } from '../common/vocabulary';
-import { ruleOf, withDefaults } from '../rules/catalogue';
+import { attendanceExceptionsCte, ruleOf, withDefaults } from '../rules/catalogue';
 import { ActiveRule, FULL_RUN } from '../rules/catalogue/rule-definition';
 
 export type SimulatedChange = 'RAISE' | 'WITHDRAW' | 'SEVERITY';
@@ -43,7 +43,7 @@ export class RuleSimulator {
       change: SimulatedChange | 'UNCHANGED';
       total: number;
     })[] = await manager.query(
-      `WITH fired AS (
+      `WITH ${attendanceExceptionsCte([rule.code])} fired AS (
          SELECT DISTINCT ON (subject_id, school_id, period_from, period_to) *
          FROM (${ruleOf(rule.code).fired(FULL_RUN)}) AS f(subject_id, school_id, period_from, period_to, severity, explanation, evidence)
          -- a disabled rule fires nothing; (the other two type the parameters for rules that ignore them)

@@ -22,6 +22,7 @@ import { certifiedLessonShareBelowNorm } from './certified-lesson-share-below-no
 import { presentedDeclarationNotRegistered } from './presented-declaration-not-registered.rule';
 import { resultsBelowRegisteredHours } from './results-below-registered-hours.rule';
 import { ParameterValues, RuleDefinition } from './rule-definition';
+import { ATTENDANCE_EXCEPTIONS } from './shared-sql';
 
 /** Every rule by its code: the compiler refuses a code without its rule, or a rule filed under another code. */
 export const CATALOGUE = {
@@ -61,6 +62,28 @@ export const RULE_SUBJECTS = Object.fromEntries(RULES.map((rule) => [rule.code, 
 export const CROSS_SCHOOL_RULES: readonly RuleCode[] = RULES.filter((rule) => rule.crossSchool).map(
   (rule) => rule.code,
 );
+
+/** Whether a full run of one of these rules reads the attendance exceptions (check_attendance). */
+export const readsAttendanceExceptions = (codes: readonly RuleCode[]): boolean =>
+  codes.some((code) => ruleOf(code).readsAttendanceExceptions === true);
+
+/**
+ * What a full run of these rules runs first in its transaction: the attendance exceptions as the temp table
+ * check_attendance when one of them reads it (derived once for all of them). A read-only transaction, which
+ * cannot create it, has it as a WITH query of that name instead (attendanceExceptionsCte).
+ */
+export const fullRunPreparation = (codes: readonly RuleCode[]): string[] =>
+  readsAttendanceExceptions(codes)
+    ? [
+        `DROP TABLE IF EXISTS check_attendance`,
+        `CREATE TEMP TABLE check_attendance ON COMMIT DROP AS ${ATTENDANCE_EXCEPTIONS}`,
+        `ANALYZE check_attendance`,
+      ]
+    : [];
+
+/** The attendance exceptions as the first WITH query of one statement (`WITH ${...}other AS ...`), when these rules read it. */
+export const attendanceExceptionsCte = (codes: readonly RuleCode[]): string =>
+  readsAttendanceExceptions(codes) ? `check_attendance AS (${ATTENDANCE_EXCEPTIONS}),` : '';
 
 /** A rule's parameters, typed, with every default applied. */
 export type RuleParameters<C extends RuleCode> = ParameterValues<(typeof CATALOGUE)[C]['parameters']>;

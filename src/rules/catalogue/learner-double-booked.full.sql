@@ -5,7 +5,7 @@ WITH
       SELECT s.*,
         max(s.ends_at) OVER (PARTITION BY s.learner_id ORDER BY s.starts_at, s.lesson_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end,
         lead(s.starts_at) OVER (PARTITION BY s.learner_id ORDER BY s.starts_at, s.lesson_id) AS next_start
-      FROM (SELECT t.learner_id, t.lesson_id, t.school_id, t.starts_at, t.ends_at FROM lesson_attendees t) s),
+      FROM (SELECT r.* FROM (SELECT e.learner_id FROM check_attendance e WHERE e.overlaps_previous GROUP BY e.learner_id) k(key) CROSS JOIN LATERAL (SELECT t.learner_id, t.lesson_id, t.school_id, t.starts_at, t.ends_at FROM lesson_attendees t WHERE t.learner_id = k.key OFFSET 0) r) s),
     overlapping AS (SELECT * FROM ordered WHERE earlier_end > starts_at OR next_start < ends_at),
     pairs AS (
       SELECT o.learner_id, o.lesson_id, o.school_id, x.lesson_id AS other_id, x.school_id AS other_school_id,

@@ -1,5 +1,5 @@
 import { defineRule } from './rule-definition';
-import { clock, lessonCandidates, lessonTimes, overlappingPairs, record, rowsOf } from './shared-sql';
+import { clock, keyedRows, lessonCandidates, lessonTimes, overlappingPairs, record } from './shared-sql';
 
 export const learnerDoubleBooked = defineRule({
   code: 'LEARNER_DOUBLE_BOOKED',
@@ -7,15 +7,19 @@ export const learnerDoubleBooked = defineRule({
   description: 'A learner attends two lessons that overlap in time, at any schools.',
   defaultSeverity: 'HIGH',
   parameters: {},
+  readsAttendanceExceptions: true,
   candidates: lessonCandidates,
+  // The attendance of the learners of the scope's lessons; in a full run, of those with a lesson that starts
+  // before their previous one ends (attendance exceptions): the others have no overlap.
   fired: (scope) => `
 WITH ${overlappingPairs(
-    rowsOf(
-      scope,
+    keyedRows(
       'lesson_attendees',
       't.learner_id, t.lesson_id, t.school_id, t.starts_at, t.ends_at',
       'learner_id',
-      (scoped) => `SELECT DISTINCT c.learner_id FROM lesson_attendees c WHERE ${scoped('c.lesson_id')}`,
+      scope.all
+        ? `SELECT e.learner_id FROM check_attendance e WHERE e.overlaps_previous GROUP BY e.learner_id`
+        : `SELECT DISTINCT c.learner_id FROM lesson_attendees c WHERE ${scope.inScope('c.lesson_id')}`,
     ),
     'learner_id',
   )}

@@ -122,6 +122,8 @@ export interface RuleDefinition<C extends RuleCode = RuleCode, S extends Paramet
   /** A rule about a learner across schools: its flags belong to no school. */
   crossSchool?: boolean;
   parameters: S;
+  /** Its full run reads the attendance exceptions (shared-sql's ATTENDANCE_EXCEPTIONS), derived once per transaction. */
+  readsAttendanceExceptions?: boolean;
   candidates: string;
   fired(scope: RuleScope): string;
 }
