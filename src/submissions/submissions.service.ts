@@ -7,6 +7,7 @@ import { Actor } from '../common/auth/actor';
 import { owningSchool, schoolScope } from '../common/auth/tenancy';
 import { LearnersService } from '../learners/learners.service';
 import { PendingChecks } from '../queue/pending-checks';
+import { queryPrepared } from '../database/prepared';
 import { SqlParams } from '../database/sql-params';
 import { LearnerRef, SchoolFilterQuery } from './submissions.dto';
 
@@ -75,7 +76,10 @@ export class SubmissionsService {
     const learner = this.learners.learnerCte(sql, record.learnerBsn);
     const insert = record.insert(sql, schoolId);
     const after = `${sql.add(record.draft, 'jsonb')} || jsonb_build_object(${filled.map(([key, column]) => `'${key}', record.${column}`).join(', ')})`;
-    const [row]: Record<string, unknown>[] = await this.dataSource.query(
+    // Prepared: the same text for every record of this type, run for every submission.
+    const [row] = await queryPrepared<Record<string, unknown>>(
+      this.dataSource,
+      `create-one-${subjectType}`,
       `WITH ${learner}, record AS (${insert}),
          written AS (SELECT id::text, school_id, ARRAY[learner_id] AS learner_ids FROM record),
          ${this.bookkeeping(sql, actor, subjectType, `(SELECT ${after} FROM record)`)}
