@@ -380,8 +380,7 @@ async function measureLatency(
               [learner.school_id, learner.id],
             );
             await client.query(
-              `INSERT INTO pending_checks (scope_type, scope_id) VALUES ('SCHOOL', $1), ('LEARNER', $2)
-               ON CONFLICT (scope_type, scope_id) DO UPDATE SET marked_at = now()`,
+              `INSERT INTO pending_checks (scope_type, scope_id) VALUES ('SCHOOL', $1), ('LEARNER', $2)`,
               [learner.school_id, learner.id],
             );
             await client.query('COMMIT');
