@@ -14,6 +14,7 @@ import { AppLogger } from './common/logging/app-logger';
 import { AppConfig } from './config/app-config';
 import { mountConsole } from './console/console-http';
 import { migrateWithLock } from './database/data-source';
+import swaggerMetadata from './metadata';
 import { mountQueueDashboard } from './queue-dashboard/queue-dashboard';
 import { UsersService } from './users/users.service';
 
@@ -47,6 +48,8 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   app.useGlobalFilters(filter);
   app.enableShutdownHooks();
 
+  // What the swagger plugin read off the DTOs and controllers (generated: scripts/swagger-metadata.ts).
+  await SwaggerModule.loadPluginMetadata(swaggerMetadata);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { IsDateOnly, IsText, PageQuery } from '../common/http/validators';
 import { FLAG_STATUSES, FlagStatus, SEVERITIES, Severity, SUBJECT_TYPES, SubjectType } from './flag.entity';
@@ -51,6 +52,7 @@ export class ListFlagsQuery extends PageQuery {
   /** `OPEN`: flags whose hearing awaits the school's answer (asked, unanswered, not yet due, flag still in review). */
   @IsOptional()
   @IsIn(['OPEN'])
+  @ApiPropertyOptional({ enum: ['OPEN'] }) // a one-literal type, which the plugin's metadata renders as a string
   hearing?: 'OPEN';
 }
 

@@ -1,11 +1,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { generateSwaggerMetadata } from '../../scripts/swagger-metadata';
 import { dataSourceOptions, migrateWithLock } from '../../src/database/data-source';
 import { databaseUrl, TEMPLATE_DATABASE, TEST_LOG_DIR } from './test-env';
 
-/** Once per run: a template database with every migration applied; each test file clones it. */
+/**
+ * Once per run: the whole program type-checked and the swagger metadata generated from it (the workers transpile
+ * file by file), and a template database with every migration applied; each test file clones it.
+ */
 export default async function globalSetup(): Promise<void> {
+  const typeErrors = generateSwaggerMetadata();
+  if (typeErrors) throw new Error(`type errors:\n${typeErrors}`);
   rmSync(TEST_LOG_DIR, { recursive: true, force: true });
   mkdirSync(TEST_LOG_DIR, { recursive: true });
   const admin = new Client({ connectionString: databaseUrl('postgres') });
