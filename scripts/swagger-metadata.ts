@@ -23,23 +23,23 @@ const PLUGIN_OPTIONS = { introspectComments: true, classValidatorShim: true, dto
 
 /** Generates src/metadata.ts; returns the type errors found (none when not checked). */
 export function generateSwaggerMetadata(check = true): string | null {
-  const program = ReadonlyVisitor.createTsProgram(join(ROOT, 'tsconfig.json'));
-  if (check) {
-    const diagnostics = ts.getPreEmitDiagnostics(program);
-    if (diagnostics.length > 0)
-      return ts.formatDiagnostics(diagnostics, {
-        getCanonicalFileName: (path) => path,
-        getCurrentDirectory: () => ROOT,
-        getNewLine: () => '\n',
-      });
-  }
+  const tsconfig = join(ROOT, 'tsconfig.json');
   new PluginMetadataGenerator().generate({
     visitors: [new ReadonlyVisitor({ ...PLUGIN_OPTIONS, pathToSource: join(ROOT, 'src') })],
     outputDir: join(ROOT, 'src'),
     filename: 'metadata.ts',
-    tsProgramRef: program,
+    tsProgramRef: ReadonlyVisitor.createTsProgram(tsconfig),
   });
-  return null;
+  if (!check) return null;
+  // A program read afresh, with the file just written (on a fresh checkout the first one lacked it).
+  const diagnostics = ts.getPreEmitDiagnostics(ReadonlyVisitor.createTsProgram(tsconfig));
+  return diagnostics.length === 0
+    ? null
+    : ts.formatDiagnostics(diagnostics, {
+        getCanonicalFileName: (path) => path,
+        getCurrentDirectory: () => ROOT,
+        getNewLine: () => '\n',
+      });
 }
 
 if (require.main === module) {
