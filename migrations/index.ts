@@ -13,6 +13,7 @@ import { ExamResults1764800000000 } from './1764800000000-exam-results';
 import { PresentedDeclarationRule1764810000000 } from './1764810000000-presented-declaration-rule';
 import { FlagCaseWork1764820000000 } from './1764820000000-flag-case-work';
 import { PendingChecksAppendOnly1764830000000 } from './1764830000000-pending-checks-append-only';
+import { TeacherLessonsCoveringIndex1764840000000 } from './1764840000000-teacher-lessons-covering-index';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   PresentedDeclarationRule1764810000000,
   FlagCaseWork1764820000000,
   PendingChecksAppendOnly1764830000000,
+  TeacherLessonsCoveringIndex1764840000000,
 ];

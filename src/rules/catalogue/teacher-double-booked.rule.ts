@@ -13,21 +13,23 @@ export const teacherDoubleBooked = defineRule({
         rowsOf(
           scope,
           'lessons',
-          't.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at',
+          't.teacher_id, t.id AS lesson_id, t.school_id, t.starts_at, t.ends_at, t.lesson_date',
           'teacher_id',
           (scoped) => `SELECT DISTINCT c.teacher_id FROM lessons c WHERE ${scoped('c.id')}`,
         ),
         'teacher_id',
+        ['lesson_date', 'starts_at', 'ends_at'],
       )}
-      SELECT l.id, l.school_id, l.lesson_date, l.lesson_date, $2::text,
+      SELECT p.lesson_id, p.school_id, p.lesson_date, p.lesson_date, $2::text,
         format('Teacher %s teaches the lesson of %s and %s overlapping lesson(s) at the same time: %s.',
-          t.reference, ${lessonTimes('l')}, count(DISTINCT p.other_id),
+          t.reference, ${lessonTimes('p')}, count(DISTINCT p.other_id),
           string_agg(format('%s-%s', ${clock('p.other_starts_at')}, ${clock('p.other_ends_at')}), ', ' ORDER BY p.other_starts_at, p.other_id)),
         jsonb_build_object(
-          'records', jsonb_build_array(${record('LESSON', 'l.id', 'l.school_id')}, ${record('TEACHER', 't.id', 't.school_id', "'reference', t.reference")})
+          'records', jsonb_build_array(${record('LESSON', 'p.lesson_id', 'p.school_id')}, ${record('TEACHER', 't.id', 't.school_id', "'reference', t.reference")})
             || jsonb_agg(${record('LESSON', 'p.other_id', 'p.other_school_id', "'startsAt', p.other_starts_at, 'endsAt', p.other_ends_at")} ORDER BY p.other_starts_at, p.other_id),
           'overlappingLessons', count(DISTINCT p.other_id))
-      FROM pairs p JOIN lessons l ON l.id = p.lesson_id JOIN teachers t ON t.id = l.teacher_id
+      -- the lesson's own columns come with the pair, rather than from a join back to every lesson
+      FROM pairs p JOIN teachers t ON t.id = p.teacher_id
       WHERE ${scope.inScope('p.lesson_id')}
-      GROUP BY l.id, t.id`,
+      GROUP BY p.lesson_id, p.school_id, p.lesson_date, p.starts_at, p.ends_at, t.id`,
 });
