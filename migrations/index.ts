@@ -14,6 +14,7 @@ import { PresentedDeclarationRule1764810000000 } from './1764810000000-presented
 import { FlagCaseWork1764820000000 } from './1764820000000-flag-case-work';
 import { PendingChecksAppendOnly1764830000000 } from './1764830000000-pending-checks-append-only';
 import { TeacherLessonsCoveringIndex1764840000000 } from './1764840000000-teacher-lessons-covering-index';
+import { CheckRunUnitDurations1764850000000 } from './1764850000000-check-run-unit-durations';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   FlagCaseWork1764820000000,
   PendingChecksAppendOnly1764830000000,
   TeacherLessonsCoveringIndex1764840000000,
+  CheckRunUnitDurations1764850000000,
 ];

@@ -85,6 +85,13 @@ describe('check runs', () => {
       finishedAt: expect.any(String),
     });
     expect(await t.sql(FLAG_STATE)).toEqual(before);
+    // Every unit records how long it took: the next whole-country run queues its units longest first by it.
+    const units = await t.sql(`SELECT unit, duration_ms FROM check_run_units WHERE check_run_id = $1`, [
+      run.id,
+    ]);
+    const [{ units_total }] = await t.sql(`SELECT units_total FROM check_runs WHERE id = $1`, [run.id]);
+    expect(units).toHaveLength(Number(units_total));
+    for (const unit of units) expect(unit.duration_ms).toBeGreaterThanOrEqual(0);
     const oneSchool = await checkRun(t, auditor, { schoolId: schoolIds[0] });
     expect(oneSchool).toMatchObject({ status: 'DONE', flagsRaised: 0, flagsWithdrawn: 0 });
   });

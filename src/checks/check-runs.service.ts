@@ -19,14 +19,24 @@ const ATTENDANCE_UNIT = 'attendance';
 const SCHOOL_RULES = RULE_CODES.filter((code) => !CROSS_SCHOOL_RULES.includes(code));
 /** The rules a whole-country run checks in one unit, so that they derive the attendance exceptions once. */
 const EXCEPTION_RULES = RULE_CODES.filter((code) => ruleOf(code).readsAttendanceExceptions);
-/**
- * A whole-country run's units: the attendance unit first (the longest, so a second worker takes on the
- * rest meanwhile), then one per other rule.
- */
+/** A whole-country run's units: the attendance unit, then one per other rule. */
 const COUNTRY_UNITS = [
   ATTENDANCE_UNIT,
   ...RULE_CODES.filter((code) => !EXCEPTION_RULES.includes(code)).map((code) => `${RULE_UNIT_PREFIX}${code}`),
 ];
+
+/**
+ * The units longest first, by how long each took when it last ran (one never measured first, in the given
+ * order): workers take units in queue order, so a long unit left for last would keep one worker busy while the
+ * others wait.
+ */
+export function longestFirst(
+  units: readonly string[],
+  lastDurationMs: ReadonlyMap<string, number>,
+): string[] {
+  const duration = (unit: string): number => lastDurationMs.get(unit) ?? Infinity;
+  return [...units].sort((a, b) => duration(b) - duration(a));
+}
 
 /**
  * Check runs, as a BullMQ flow whose parent closes the run. A run over the whole country fans out one
@@ -55,7 +65,7 @@ export class CheckRunsService implements OnModuleDestroy {
           { unit: SCHOOL_UNIT, schoolIds: [schoolId] },
           { unit: CROSS_SCHOOL_UNIT, schoolIds: [schoolId] },
         ]
-      : COUNTRY_UNITS.map((unit) => ({ unit, schoolIds: [] }));
+      : (await this.countryUnitsInOrder()).map((unit) => ({ unit, schoolIds: [] }));
     const id = await this.dataSource.transaction(async (manager) => {
       if (schoolId) {
         const [school] = await manager.query(`SELECT id FROM schools WHERE id = $1`, [schoolId]);
@@ -95,7 +105,18 @@ export class CheckRunsService implements OnModuleDestroy {
     return run;
   }
 
-  /** One unit, in one transaction with its count; a unit already counted (a retried job) does nothing. */
+  private async countryUnitsInOrder(): Promise<string[]> {
+    const rows: { unit: string; durationMs: number }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (u.unit) u.unit, u.duration_ms AS "durationMs"
+       FROM check_run_units u JOIN check_runs r ON r.id = u.check_run_id
+       WHERE r.school_id IS NULL AND u.duration_ms IS NOT NULL AND u.unit = ANY($1)
+       ORDER BY u.unit, u.finished_at DESC`,
+      [COUNTRY_UNITS],
+    );
+    return longestFirst(COUNTRY_UNITS, new Map(rows.map((row) => [row.unit, row.durationMs])));
+  }
+
+  /** One unit, in one transaction with its count and duration; a unit already counted (a retried job) does nothing. */
   async runUnit(
     checkRunId: string,
     unit: string,
@@ -113,11 +134,12 @@ export class CheckRunsService implements OnModuleDestroy {
           [checkRunId, unit],
         );
         if (done) return null;
+        const started = Date.now();
         const outcome = await this.checkUnit(manager, checkRunId, unit, schoolIds);
         const [counted] = await manager.query(
-          `INSERT INTO check_run_units (check_run_id, unit, flags_raised, flags_withdrawn) VALUES ($1, $2, $3, $4)
-           ON CONFLICT DO NOTHING RETURNING 1`,
-          [checkRunId, unit, outcome.flagsRaised, outcome.flagsWithdrawn],
+          `INSERT INTO check_run_units (check_run_id, unit, flags_raised, flags_withdrawn, duration_ms)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
+          [checkRunId, unit, outcome.flagsRaised, outcome.flagsWithdrawn, Date.now() - started],
         );
         if (counted) {
           await manager.query(
