@@ -10,6 +10,7 @@ import {
   validBsn,
 } from './support/factories';
 import { bearer, TestApp, TestUser } from './support/test-app';
+import { countingHours } from '../src/rules/catalogue/shared-sql';
 
 /** The four rules on hours declarations (urenverklaringen), and what they do to a declaration's status. */
 describe('checks on hours declarations', () => {
@@ -334,5 +335,22 @@ describe('checks on hours declarations', () => {
       before.map((f) => (f as { id: string }).id),
     ]);
     expect(events.every((e) => (e as { action: string }).action === 'RAISED')).toBe(true);
+  });
+  it('sums attended hours as numeric rounding to hundredths would, ties away from zero (every second up to 8 h, and a microsecond either side of each tie)', async () => {
+    const [{ lessons, differing }] = await t.sql(`
+      WITH durations AS (
+        SELECT make_interval(secs => s) AS d FROM generate_series(1, 28800) s
+        UNION ALL SELECT make_interval(secs => k * 36 + 18 + e / 1e6)
+        FROM generate_series(0, 799) k CROSS JOIN (VALUES (-1), (0), (1)) v(e)),
+      hours AS (
+        SELECT ${countingHours} AS summed,
+               sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) AS numeric_rounding
+        FROM durations
+        CROSS JOIN LATERAL (SELECT timestamptz '2024-03-04 09:00+01' AS starts_at,
+                                   timestamptz '2024-03-04 09:00+01' + d AS ends_at, true AS counts) a
+        GROUP BY d)
+      SELECT count(*)::int AS lessons, count(*) FILTER (WHERE summed::text <> numeric_rounding::text)::int AS differing FROM hours`);
+    expect(lessons).toBe(28800 + 800 * 3 - 800); // the ties themselves are whole seconds, counted once
+    expect(differing).toBe(0);
   });
 });

@@ -18,7 +18,7 @@ SELECT x.id, x.school_id, x.period_start, x.period_end, $2::text,
       -- in the learner's order, so that the attendance index is read front to back instead of at random
       FROM (SELECT * FROM invoices x WHERE x.id IN (SELECT subject_id FROM check_scope WHERE rule_code = 'INVOICED_HOURS_EXCEED_ATTENDANCE') AND TRUE ORDER BY x.learner_id, x.period_start OFFSET 0) x
       CROSS JOIN LATERAL (
-        SELECT coalesce(sum(round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)) FILTER (WHERE a.counts), 0) AS hours,
+        SELECT coalesce(round(sum((round(date_part('epoch', a.ends_at - a.starts_at) * 1000000)::bigint + 18000000) / 36000000) FILTER (WHERE a.counts) / 100.0, 2), 0) AS hours,
                count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
         FROM lesson_attendees a
         WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id

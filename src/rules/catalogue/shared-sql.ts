@@ -75,7 +75,13 @@ export const hours = (expr: string): string => `trim_scale(${expr}::numeric)::te
 export const euros = (cents: string): string => `'EUR ' || to_char((${cents}) / 100.0, 'FM999,999,990.00')`;
 export const clock = (instant: string): string =>
   `to_char(${instant} AT TIME ZONE 'Europe/Amsterdam', 'HH24:MI')`;
-export const attendedHours = `round(extract(epoch FROM a.ends_at - a.starts_at) / 3600, 2)`;
+/**
+ * The hours of the attendance rows `a` that count: each lesson's hours rounded to two decimals (ties away from zero),
+ * summed. Summed in whole hundredths rather than as numeric per row (twelve million rows in a full run): a lesson
+ * lasts a whole number of microseconds, at most eight hours, which the float epoch times a million gives back
+ * exactly, and (µs + 18e6) / 36e6 in integers is that rounding.
+ */
+export const countingHours = `coalesce(round(sum((round(date_part('epoch', a.ends_at - a.starts_at) * 1000000)::bigint + 18000000) / 36000000) FILTER (WHERE a.counts) / 100.0, 2), 0)`;
 /**
  * The attendance exceptions (check_attendance: see fullRunPreparation) that the rules marked
  * `readsAttendanceExceptions` read in a full run instead of each reading the twelve million attendance rows again:
@@ -153,7 +159,7 @@ export function hoursExceedAttendance(r: PeriodRecord): RuleSql {
       -- in the learner's order, so that the attendance index is read front to back instead of at random
       FROM (SELECT * FROM ${r.table} x WHERE ${inScope('x.id')} AND ${r.filed} ORDER BY x.learner_id, x.period_start OFFSET 0) x
       CROSS JOIN LATERAL (
-        SELECT coalesce(sum(${attendedHours}) FILTER (WHERE a.counts), 0) AS hours,
+        SELECT ${countingHours} AS hours,
                count(*) FILTER (WHERE a.counts) AS lessons, count(*) FILTER (WHERE NOT a.counts) AS remote
         FROM lesson_attendees a
         WHERE a.learner_id = x.learner_id AND a.school_id = x.school_id
