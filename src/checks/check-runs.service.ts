@@ -34,7 +34,7 @@ export function longestFirst(
   units: readonly string[],
   lastDurationMs: ReadonlyMap<string, number>,
 ): string[] {
-  const duration = (unit: string): number => lastDurationMs.get(unit) ?? Infinity;
+  const duration = (unit: string): number => lastDurationMs.get(unit) ?? Number.MAX_SAFE_INTEGER;
   return [...units].sort((a, b) => duration(b) - duration(a));
 }
 
@@ -105,12 +105,11 @@ export class CheckRunsService implements OnModuleDestroy {
     return run;
   }
 
+  /** Only whole-country runs have these units (a school's run has a school and a cross-school unit). */
   private async countryUnitsInOrder(): Promise<string[]> {
     const rows: { unit: string; durationMs: number }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (u.unit) u.unit, u.duration_ms AS "durationMs"
-       FROM check_run_units u JOIN check_runs r ON r.id = u.check_run_id
-       WHERE r.school_id IS NULL AND u.duration_ms IS NOT NULL AND u.unit = ANY($1)
-       ORDER BY u.unit, u.finished_at DESC`,
+      `SELECT DISTINCT ON (unit) unit, duration_ms AS "durationMs" FROM check_run_units
+       WHERE duration_ms IS NOT NULL AND unit = ANY($1) ORDER BY unit, finished_at DESC`,
       [COUNTRY_UNITS],
     );
     return longestFirst(COUNTRY_UNITS, new Map(rows.map((row) => [row.unit, row.durationMs])));

@@ -1,17 +1,17 @@
 -- LOAN_LIMIT_EXCEEDED: the fired statement of a full run ($1 parameters jsonb, $2 configured severity).
 -- Rendered from loan-limit-exceeded.rule.ts by `npm run rules:sql`; do not edit.
 WITH over_limit AS (
-        SELECT p.learner_id FROM duo_payments p JOIN learners ln ON ln.id = p.learner_id
+        SELECT ln.id AS learner_id, ln.loan_limit_cents
+        FROM duo_payments p JOIN learners ln ON ln.id = p.learner_id
         WHERE TRUE AND ln.loan_limit_cents IS NOT NULL
-        GROUP BY p.learner_id HAVING sum(p.amount_cents) > min(ln.loan_limit_cents))
+        GROUP BY ln.id HAVING sum(p.amount_cents) > ln.loan_limit_cents)
       SELECT p.learner_id, NULL::uuid, NULL::date, NULL::date, $2::text,
         format('DUO paid %s for this learner in total (%s payment(s), %s..%s), above the loan limit of %s.',
-          'EUR ' || to_char((sum(p.amount_cents)) / 100.0, 'FM999,999,990.00'), count(*), to_char(min(p.paid_on), 'YYYY-MM-DD'), to_char(max(p.paid_on), 'YYYY-MM-DD'), 'EUR ' || to_char((min(ln.loan_limit_cents)) / 100.0, 'FM999,999,990.00')),
+          'EUR ' || to_char((sum(p.amount_cents)) / 100.0, 'FM999,999,990.00'), count(*), to_char(min(p.paid_on), 'YYYY-MM-DD'), to_char(max(p.paid_on), 'YYYY-MM-DD'), 'EUR ' || to_char((o.loan_limit_cents) / 100.0, 'FM999,999,990.00')),
         jsonb_build_object(
           'records', jsonb_agg(jsonb_build_object('type', 'DUO_PAYMENT', 'id', p.id, 'schoolId', s.id, 'amountCents', p.amount_cents, 'paidOn', p.paid_on) ORDER BY p.paid_on, p.id),
-          'paidCents', sum(p.amount_cents), 'loanLimitCents', min(ln.loan_limit_cents), 'payments', count(*))
+          'paidCents', sum(p.amount_cents), 'loanLimitCents', o.loan_limit_cents, 'payments', count(*))
       FROM over_limit o
       JOIN duo_payments p ON p.learner_id = o.learner_id
-      JOIN learners ln ON ln.id = p.learner_id
       LEFT JOIN schools s ON s.kvk_number = p.school_kvk
-      GROUP BY p.learner_id;
+      GROUP BY p.learner_id, o.loan_limit_cents;
