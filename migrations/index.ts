@@ -15,6 +15,7 @@ import { FlagCaseWork1764820000000 } from './1764820000000-flag-case-work';
 import { PendingChecksAppendOnly1764830000000 } from './1764830000000-pending-checks-append-only';
 import { TeacherLessonsCoveringIndex1764840000000 } from './1764840000000-teacher-lessons-covering-index';
 import { CheckRunUnitDurations1764850000000 } from './1764850000000-check-run-unit-durations';
+import { LessonAttendeeCounts1764860000000 } from './1764860000000-lesson-attendee-counts';
 
 /** Every migration, in order. Listed explicitly so the API, worker, CLI and tests load the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   PendingChecksAppendOnly1764830000000,
   TeacherLessonsCoveringIndex1764840000000,
   CheckRunUnitDurations1764850000000,
+  LessonAttendeeCounts1764860000000,
 ];

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { onlyFlagOn } from './support/checks';
 import {
   importCsv,
   newGroup,
@@ -10,7 +11,7 @@ import {
   validBsn,
   waitForImport,
 } from './support/factories';
-import { bearer, TestApp } from './support/test-app';
+import { bearer, TestApp, TestUser } from './support/test-app';
 
 const API = '/api/v1';
 const HEADER = 'group_code,teacher_reference,starts_at,ends_at,bsn,mode';
@@ -28,6 +29,18 @@ describe('CSV lesson import', () => {
     await newTeacher(t, a.schoolUser, { reference: 'T1' });
   });
   afterAll(() => t.close());
+
+  // Every lesson's stored attendee count (GROUP_SIZE_EXCEEDED reads it) is its attendance, whatever wrote it.
+  afterEach(async () => {
+    expect(
+      await t.sql(
+        `SELECT l.id, c.attendees, n.attendance FROM lessons l
+         LEFT JOIN lesson_attendee_counts c ON c.lesson_id = l.id
+         CROSS JOIN LATERAL (SELECT count(*)::int AS attendance FROM lesson_attendees a WHERE a.lesson_id = l.id) n
+         WHERE coalesce(c.attendees, 0) <> n.attendance`,
+      ),
+    ).toEqual([]);
+  });
 
   const counts = async (schoolId: string) =>
     (
@@ -144,6 +157,35 @@ describe('CSV lesson import', () => {
       lesson.id,
     ]);
     expect(attendees).toEqual([{ n: 2 }]);
+  });
+
+  it("counts the attendees two imports add at once to the same earlier lessons, and flags the lesson they push over its group's maximum", async () => {
+    const auditor: TestUser = await t.user('AUDITOR');
+    await newGroup(t, b.schoolUser, { code: 'S2', maxSize: 4 });
+    await newTeacher(t, b.schoolUser, { reference: 'T2' });
+    const lessons = ['2024-12-02', '2024-12-03'].map(
+      (day) => `S2,T2,${day}T09:00:00+01:00,${day}T11:00:00+01:00`,
+    );
+    const file = (learners: number[]) =>
+      [HEADER, ...lessons.flatMap((lesson) => learners.map((n) => `${lesson},${validBsn(n)},`))].join('\n');
+    const first = await importCsv(t, b.schoolUser, '/lessons/imports', file([300, 301]));
+    // Two files at once, each adding three attendees to both lessons, one of them named in both files.
+    const posted = await Promise.all(
+      [file([302, 303, 304]), file([304, 305, 306])].map((csv) =>
+        postCsv(t, b.schoolUser, '/lessons/imports', csv),
+      ),
+    );
+    const done = await Promise.all(posted.map(({ id }) => waitForImport(t, b.schoolUser, id)));
+    expect(done.map((d) => d.status)).toEqual(['DONE', 'DONE']);
+    const stored = await t.sql<{ id: string; attendees: number }>(
+      `SELECT l.id, c.attendees FROM lessons l JOIN lesson_attendee_counts c ON c.lesson_id = l.id
+       WHERE l.import_id = $1 ORDER BY l.starts_at`,
+      [first.id],
+    );
+    expect(stored.map((l) => l.attendees)).toEqual([7, 7]);
+    const flag = await onlyFlagOn(t, auditor, 'GROUP_SIZE_EXCEEDED', stored[0].id);
+    expect(flag.evidence).toMatchObject({ attendees: 7, maximum: 4 });
+    expect(flag.explanation).toContain('had 7 attendees');
   });
 
   it('makes one lesson of rows far apart in the file, and refuses all its rows when they disagree on the mode', async () => {

@@ -72,12 +72,12 @@ export class ReportsService {
       `WITH months AS (
          SELECT m::date AS month FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $3::date), interval '1 month') m),
        per_lesson AS (
-         SELECT date_trunc('month', l.lesson_date)::date AS month, ${COUNTING_TEACHER} AS counting, n.attendees > ${GROUP_MAXIMUM} AS over_max
+         SELECT date_trunc('month', l.lesson_date)::date AS month, ${COUNTING_TEACHER} AS counting, coalesce(n.attendees, 0) > ${GROUP_MAXIMUM} AS over_max
            FROM lessons l
            JOIN teachers t ON t.id = l.teacher_id
            JOIN groups g ON g.id = l.group_id
            CROSS JOIN LATERAL (SELECT ${ROUTE_MAXIMUM} AS route_max) rm
-           CROSS JOIN LATERAL (SELECT count(*) AS attendees FROM lesson_attendees a WHERE a.lesson_id = l.id) n
+           LEFT JOIN lesson_attendee_counts n ON n.lesson_id = l.id
           WHERE l.school_id = $1 AND l.lesson_date BETWEEN $2::date AND $3::date),
        lesson_stats AS (
          SELECT month, count(*)::int AS lessons, count(*) FILTER (WHERE counting)::int AS counting,

@@ -19,8 +19,8 @@ SELECT l.id, l.school_id, l.lesson_date, l.lesson_date,
           'groupSizeLeniency', m.lenient)
       FROM lessons l
       JOIN groups g ON g.id = l.group_id
-      JOIN (SELECT a.lesson_id, count(*) AS attendees FROM lesson_attendees a WHERE a.lesson_id IN (SELECT subject_id FROM check_scope WHERE rule_code = 'GROUP_SIZE_EXCEEDED') GROUP BY a.lesson_id) n
-        ON n.lesson_id = l.id
+      -- kept by the database as attendance is written (migration 1764860000000)
+      JOIN lesson_attendee_counts n ON n.lesson_id = l.id
       CROSS JOIN LATERAL (
         SELECT r.route_max, least(coalesce(g.max_size, r.route_max), r.route_max) AS maximum,
                EXISTS (SELECT 1 FROM measures m WHERE m.school_id = l.school_id AND m.kind = 'GROUP_SIZE_LENIENCY'
