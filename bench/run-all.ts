@@ -53,7 +53,7 @@ const BENCHES: Bench[] = [
   {
     file: 'bench/check-run.bench.ts',
     title:
-      'Full national check run (one and two workers) vs. the same SQL straight; submission-to-flag latency under load',
+      'Full national check run (one worker at concurrency 1 and at its default, two workers) vs. the same SQL straight; submission-to-flag latency under load',
     target:
       'issue 13: full run at most 15 s, within 1.1x of the straight SQL, two workers faster than one (issue 4: ' +
       'under 60 s, within 2x); flags of a submission visible within 2 s',
@@ -64,6 +64,8 @@ const BENCHES: Bench[] = [
         rounds: number;
         straightSql: Spread;
         checkRunOneWorker: Spread;
+        checkRunOneWorkerDefaultConcurrency: Spread;
+        defaultWorkerConcurrency: number;
         checkRunTwoWorkers: Spread;
         ratioToStraightSql: number;
         twoWorkersSpeedup: number;
@@ -72,7 +74,8 @@ const BENCHES: Bench[] = [
       };
       const median = (s: Spread): string => `${s.median} s (${s.min}..${s.max})`;
       return (
-        `median of ${r.rounds} rounds (min..max): check run ${median(r.checkRunOneWorker)} with one worker, ` +
+        `median of ${r.rounds} rounds (min..max): check run ${median(r.checkRunOneWorker)} with one worker at concurrency 1, ` +
+        `${median(r.checkRunOneWorkerDefaultConcurrency)} with one worker at its default concurrency (${r.defaultWorkerConcurrency}), ` +
         `${median(r.checkRunTwoWorkers)} with two (speedup ${r.twoWorkersSpeedup}), vs. straight SQL ` +
         `${median(r.straightSql)}: ratio ${r.ratioToStraightSql}; worker peak RSS ${r.workerPeakRssMb.oneWorker} MB ` +
         `(two workers: ${r.workerPeakRssMb.twoWorkers} MB each at most); submission-to-flag latency at ` +
