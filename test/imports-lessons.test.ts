@@ -188,6 +188,31 @@ describe('CSV lesson import', () => {
     expect(flag.explanation).toContain('had 7 attendees');
   });
 
+  it('keeps the count when attendance is deleted or moved to another lesson (no portal path does either; a fix in SQL might)', async () => {
+    await newGroup(t, b.schoolUser, { code: 'S3' });
+    await newTeacher(t, b.schoolUser, { reference: 'T3' });
+    const rows = ['2024-12-09', '2024-12-10'].flatMap((day) =>
+      [310, 311, 312].map((n) => `S3,T3,${day}T09:00:00+01:00,${day}T11:00:00+01:00,${validBsn(n)},`),
+    );
+    const imported = await importCsv(t, b.schoolUser, '/lessons/imports', [HEADER, ...rows].join('\n'));
+    const [first, second] = (
+      await t.sql<{ id: string }>(`SELECT id FROM lessons WHERE import_id = $1 ORDER BY starts_at`, [
+        imported.id,
+      ])
+    ).map((l) => l.id);
+    const oneAttendee = `(SELECT learner_id FROM lesson_attendees WHERE lesson_id = $1 ORDER BY learner_id LIMIT 1)`;
+    await t.sql(`DELETE FROM lesson_attendees WHERE lesson_id = $1 AND learner_id = ${oneAttendee}`, [first]);
+    await t.sql(
+      `UPDATE lesson_attendees SET lesson_id = $2 WHERE lesson_id = $1 AND learner_id = ${oneAttendee}`,
+      [first, second],
+    );
+    const stored = await t.sql<{ attendees: number }>(
+      `SELECT attendees FROM lesson_attendee_counts WHERE lesson_id = ANY($1::uuid[]) ORDER BY lesson_id = $2 DESC`,
+      [[first, second], first],
+    );
+    expect(stored.map((c) => c.attendees)).toEqual([1, 4]);
+  });
+
   it('makes one lesson of rows far apart in the file, and refuses all its rows when they disagree on the mode', async () => {
     const one = 'G1,T1,2024-11-04T09:00:00+01:00,2024-11-04T11:00:00+01:00';
     const other = 'G1,T1,2024-11-05T09:00:00+01:00,2024-11-05T11:00:00+01:00';
