@@ -98,7 +98,11 @@ export class ChecksEngine {
         [withDefaults(rule.code, rule.parameters), rule.severity],
       );
     }
-    await manager.query(`ANALYZE check_fired`);
+    // Statistics for the reconciliation's joins, which read only the natural key: with the explanations and evidence
+    // sampled too, it took 0.15 s instead of 0.025 s for GROUP_SIZE_EXCEEDED's 10,429 rows.
+    await manager.query(
+      `ANALYZE check_fired (rule_code, subject_type, subject_id, school_id, period_from, period_to)`,
+    );
 
     const outcome = await this.flags.reconcile(manager, {
       checkRunId: options.checkRunId ?? null,
