@@ -1,4 +1,5 @@
 import { CheckRunsService } from '../src/checks/check-runs.service';
+import { PendingChecks } from '../src/queue/pending-checks';
 import { checkRun, checksSettled, eventually, waitForCheckRun } from './support/checks';
 import {
   newDeclaration,
@@ -173,5 +174,41 @@ describe('check runs', () => {
       [declaration.id],
     );
     expect(flag.status).toBe('OPEN');
+  });
+
+  it('brings the planner statistics of flags up to date after checks that changed many of them, not after a run that changed none', async () => {
+    const analyses = async (): Promise<number> =>
+      Number(
+        (await t.sql(`SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'flags'`))[0]
+          .analyze_count,
+      );
+    const until = (count: number, what: string): Promise<true> =>
+      eventually(async () => ((await analyses()) === count ? true : undefined), what);
+    // Sixty one-hour declarations of a learner without contract or attendance, written past the portal: each
+    // breaks several rules, so checking them changes far more than autovacuum's threshold (50 and a tenth).
+    const [{ school_id, learner_id }] = await t.sql<{ school_id: string; learner_id: string }>(
+      `SELECT school_id, learner_id FROM hours_declarations WHERE school_id = $1`,
+      [schoolIds[0]],
+    );
+    const declare = (year: number): Promise<unknown> =>
+      t.sql(
+        `INSERT INTO hours_declarations (school_id, learner_id, purpose, period_start, period_end, hours, issued_on)
+         SELECT $1, $2, 'AGI', make_date($3, 1, 1) + d, make_date($3, 1, 1) + d, 1, make_date($3, 12, 31) FROM generate_series(0, 59) d`,
+        [school_id, learner_id, year],
+      );
+
+    const before = await analyses();
+    expect(await checkRun(t, auditor)).toMatchObject({ flagsRaised: 0, flagsWithdrawn: 0 });
+    await declare(2022);
+    const run = await checkRun(t, auditor);
+    expect(run.flagsRaised).toBeGreaterThanOrEqual(120);
+    await until(before + 1, 'the ANALYZE after the run that raised them');
+
+    // The same through the pending-checks outbox (a burst of submissions or a DUO import marks the learners).
+    await declare(2021);
+    await t.sql(`INSERT INTO pending_checks (scope_type, scope_id) VALUES ('LEARNER', $1)`, [learner_id]);
+    await t.app.get(PendingChecks).kick();
+    await checksSettled(t);
+    await until(before + 2, 'the ANALYZE after the pending checks that raised them');
   });
 });

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, isSystemActor } from '../common/auth/actor';
 import { NotFoundProblem, RuleViolationProblem } from '../common/errors/problems';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { FlagWriter } from '../flags/flag-writer';
 import { defaultJobOptions, JobContext, JobName, queueOfJob } from '../queue/job-catalogue';
 import { redisOptions } from '../queue/redis';
 import { CROSS_SCHOOL_RULES, RULE_CODES, RuleCode, ruleOf } from '../rules/catalogue';
@@ -57,6 +58,7 @@ export class CheckRunsService implements OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly engine: ChecksEngine,
+    private readonly flags: FlagWriter,
   ) {}
 
   async start(actor: Actor, { schoolId }: { schoolId?: string }, trigger: Trigger): Promise<{ id: string }> {
@@ -181,11 +183,11 @@ export class CheckRunsService implements OnModuleDestroy {
 
   /** Closes the run; a whole-country run has swept every school (as of its start). */
   async finish(checkRunId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const changed = await this.dataSource.transaction(async (manager) => {
       const [run] = await manager.query(
         `WITH done AS (
            UPDATE check_runs SET status = 'DONE', finished_at = now(), started_at = coalesce(started_at, now())
-           WHERE id = $1 AND status IN ('QUEUED','RUNNING') RETURNING school_id, started_at)
+           WHERE id = $1 AND status IN ('QUEUED','RUNNING') RETURNING school_id, started_at, flags_raised + flags_withdrawn AS changed)
          SELECT * FROM done`,
         [checkRunId],
       );
@@ -196,7 +198,9 @@ export class CheckRunsService implements OnModuleDestroy {
           [run.started_at],
         );
       }
+      return run ? Number(run.changed) : 0;
     });
+    await this.flags.refreshStatistics(this.dataSource.manager, changed);
   }
 
   private flowProducer(): FlowProducer {

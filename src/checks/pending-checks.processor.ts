@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { FlagWriter } from '../flags/flag-writer';
 import { CheckOutcome, ChecksEngine } from './checks-engine.service';
 
 /** Markers taken per transaction: a burst of submissions is checked together (a scope marked twice, once). */
@@ -14,13 +15,15 @@ const BATCH = 2000;
  *    so this covers what a submission or DUO import changes;
  *  - the marked schools' certified-teacher share (a school-year figure), and a sweep of everything of the
  *    school when its keurmerk or measures changed since its last sweep (they change flags on all its records).
- * One processor at a time (advisory lock); loops until the outbox is empty.
+ * One processor at a time (advisory lock); loops until the outbox is empty. After a batch that changed many flags,
+ * their planner statistics are refreshed (FlagWriter.refreshStatistics).
  */
 @Injectable()
 export class PendingChecksProcessor {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: ChecksEngine,
+    private readonly flags: FlagWriter,
   ) {}
 
   async runPending(): Promise<CheckOutcome> {
@@ -49,6 +52,10 @@ export class PendingChecksProcessor {
         };
       });
       if (!outcome) return total;
+      await this.flags.refreshStatistics(
+        this.dataSource.manager,
+        outcome.flagsRaised + outcome.flagsWithdrawn,
+      );
       total.flagsRaised += outcome.flagsRaised;
       total.flagsWithdrawn += outcome.flagsWithdrawn;
     }
