@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       ] as const) {
         const workers = await startWorkers(worker, count, workerEnv, () => checksQueue.getWorkersCount());
         try {
-          const run = await checkRun(checkRuns);
+          const run = await checkRun(checkRuns, db);
           runs[key].push(run);
           log(
             `round ${round + 1}: check run with ${key} in ${run.seconds} s (${run.flagsRaised} raised, ${run.flagsWithdrawn} withdrawn)`,
@@ -173,6 +173,10 @@ async function main(): Promise<void> {
       straightSqlSecondsPerStatement: medianStraight.perStatement,
       checkRunSeconds: oneWorker.median,
       checkRunOneWorker: oneWorker,
+      // Next to straightSqlSecondsPerStatement: where a run at concurrency 1 spends more than the straight SQL.
+      checkRunOneWorkerSecondsPerUnit: runs.one.find((r) => r.seconds === oneWorker.median)!.perUnit,
+      // Each round's run against the straight SQL just before it (the machine's speed drifts between rounds).
+      ratioToStraightSqlPerRound: runs.one.map((r, round) => ratio(r.seconds, straight[round].seconds)),
       checkRunOneWorkerDefaultConcurrency: oneWorkerDefault,
       defaultWorkerConcurrency: loadConfig({}, withoutConcurrency(settings)).workerConcurrency,
       checkRunTwoWorkers: twoWorkers,
@@ -277,17 +281,30 @@ interface CheckRunResult {
   seconds: number;
   flagsRaised: number;
   flagsWithdrawn: number;
+  /** Each unit's own time (its transaction, as check_run_units records it), in the order they finished. */
+  perUnit: Record<string, number>;
 }
 
 /** One whole-country check run, from the POST's service call until the run is DONE. */
-async function checkRun(checkRuns: CheckRunsService): Promise<CheckRunResult> {
+async function checkRun(checkRuns: CheckRunsService, db: Client): Promise<CheckRunResult> {
   const started = Date.now();
   const { id } = await checkRuns.start(SYSTEM_ACTOR, {}, 'MANUAL');
   for (;;) {
     const run = await checkRuns.get(id);
     if (run.status === 'FAILED') throw new Error('check run FAILED');
-    if (run.status === 'DONE')
-      return { seconds: seconds(started), flagsRaised: run.flagsRaised, flagsWithdrawn: run.flagsWithdrawn };
+    if (run.status === 'DONE') {
+      const took = seconds(started);
+      const { rows } = await db.query(
+        `SELECT unit, duration_ms FROM check_run_units WHERE check_run_id = $1 ORDER BY finished_at`,
+        [id],
+      );
+      return {
+        seconds: took,
+        flagsRaised: run.flagsRaised,
+        flagsWithdrawn: run.flagsWithdrawn,
+        perUnit: Object.fromEntries(rows.map((row) => [row.unit, row.duration_ms / 1000])),
+      };
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

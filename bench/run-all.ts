@@ -68,6 +68,7 @@ const BENCHES: Bench[] = [
         defaultWorkerConcurrency: number;
         checkRunTwoWorkers: Spread;
         ratioToStraightSql: number;
+        ratioToStraightSqlPerRound: number[];
         twoWorkersSpeedup: number;
         workerPeakRssMb: { oneWorker: number; twoWorkers: number };
         latency: { perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number };
@@ -77,7 +78,7 @@ const BENCHES: Bench[] = [
         `median of ${r.rounds} rounds (min..max): check run ${median(r.checkRunOneWorker)} with one worker at concurrency 1, ` +
         `${median(r.checkRunOneWorkerDefaultConcurrency)} with one worker at its default concurrency (${r.defaultWorkerConcurrency}), ` +
         `${median(r.checkRunTwoWorkers)} with two (speedup ${r.twoWorkersSpeedup}), vs. straight SQL ` +
-        `${median(r.straightSql)}: ratio ${r.ratioToStraightSql}; worker peak RSS ${r.workerPeakRssMb.oneWorker} MB ` +
+        `${median(r.straightSql)}: ratio ${r.ratioToStraightSql} (round by round ${r.ratioToStraightSqlPerRound.join(', ')}); worker peak RSS ${r.workerPeakRssMb.oneWorker} MB ` +
         `(two workers: ${r.workerPeakRssMb.twoWorkers} MB each at most); submission-to-flag latency at ` +
         `${r.latency.perSecond}/s p50 ${r.latency.p50Ms} ms, p95 ${r.latency.p95Ms} ms, p99 ${r.latency.p99Ms} ms`
       );
